@@ -1,0 +1,2 @@
+/** jchronyd's command line (chronyd's options). */
+package org.jchrony.cli;

@@ -1,0 +1,2 @@
+/** jchronyc: chronyc's options, commands and output. */
+package org.jchrony.client;

@@ -1,0 +1,2 @@
+/** Sockets: FFM-created timestamping UDP sockets driven by Netty epoll loops, Unix datagram sockets. */
+package org.jchrony.net;
