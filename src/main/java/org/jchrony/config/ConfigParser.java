@@ -49,7 +49,6 @@ public final class ConfigParser {
      */
     public static ParseResult parseLines(List<String> lines, String name) throws ConfigException {
         State st = new State();
-        st.level = 1;
         for (int i = 0; i < lines.size(); i++) {
             st.parseLine(new SourceLocation(name, i + 1), lines.get(i), lines.get(i).length());
         }

@@ -221,20 +221,48 @@ public record DaemonConfig(
     }
 
     /** The effective configuration for Debian's build defaults. */
-    public static DaemonConfig from(ParseResult parsed) {
+    public static DaemonConfig from(ParseResult parsed) throws ConfigException {
         return from(parsed, BuildDefaults.DEBIAN);
     }
 
     /** chronyd's defaults with no configuration at all. */
     public static DaemonConfig defaults(BuildDefaults build) {
-        return from(new ParseResult(List.of(), List.of(), List.of(), List.of()), build);
+        try {
+            return from(new ParseResult(List.of(), List.of(), List.of(), List.of()), build);
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    /** Applies the parsed directives, in order, to chronyd's defaults. */
-    public static DaemonConfig from(ParseResult parsed, BuildDefaults build) {
+    /**
+     * Applies the parsed directives, in order, to chronyd's defaults, then refuses the
+     * combinations chronyd refuses at start: rate limiting with {@code noclientlog}
+     * ("Rate limiting cannot be enabled with noclientlog") and {@code rtcfile} with
+     * {@code rtcsync} ("rtcfile directive cannot be used with rtcsync"). The error names the
+     * later of the two conflicting directives.
+     */
+    public static DaemonConfig from(ParseResult parsed, BuildDefaults build) throws ConfigException {
         Builder b = new Builder(build);
+        Directive noClientLog = null;
+        Directive rateLimit = null;
+        Directive rtcFile = null;
+        Directive rtcSync = null;
         for (Directive d : parsed.directives()) {
             b.apply(d);
+            switch (d.keyword()) {
+                case NOCLIENTLOG -> noClientLog = d;
+                case RATELIMIT, NTSRATELIMIT, CMDRATELIMIT -> rateLimit = d;
+                case RTCFILE -> rtcFile = d;
+                case RTCSYNC -> rtcSync = d;
+                default -> {
+                }
+            }
+            if (noClientLog != null && rateLimit != null) {
+                throw new ConfigException(d.location(), "Rate limiting cannot be enabled with noclientlog");
+            }
+            if (rtcFile != null && rtcSync != null) {
+                throw new ConfigException(d.location(), "rtcfile directive cannot be used with rtcsync");
+            }
         }
         b.sourceDirSources.addAll(parsed.sourceDirSources());
         b.warnings.addAll(parsed.warnings());
