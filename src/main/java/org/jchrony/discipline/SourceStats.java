@@ -230,7 +230,7 @@ public final class SourceStats {
         double skew = sxx > 0 ? t * Math.sqrt(varW / sxx) : MAX_SKEW;
         skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, skew));
         double offsetErr = Math.sqrt(varW * (1.0 / sw + xm * xm / sxx));
-        boolean ok = runsOk(runs, plus, minus);
+        boolean ok = sd < 1e-10 || runsOk(runs, plus, minus); // a perfect fit has no runs to count
         return new Fit(start, intercept, offsetErr, slope, skew, sd, runs, ok);
     }
 
