@@ -45,7 +45,12 @@ public final class CandmClient implements AutoCloseable {
             while (true) {
                 long left = timeoutNanos - (System.nanoTime() - start);
                 if (left <= 0) break;
-                int n = transport.receive(buf, (int) Math.max(1, left / 1_000_000L));
+                int n;
+                try {
+                    n = transport.receive(buf, (int) Math.max(1, left / 1_000_000L));
+                } catch (IOException e) {
+                    break; // e.g. ICMP port unreachable: chronyc resends at once
+                }
                 if (n < 0) break;
                 if (n < Candm.REPLY_HEADER) continue;
                 int version = buf[0] & 0xff;
