@@ -1,6 +1,12 @@
 package org.jchrony.daemon;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jchrony.config.ConfigException;
+import org.jchrony.config.ConfigParser;
+import org.jchrony.config.DaemonConfig;
+import org.jchrony.config.ParseResult;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
@@ -24,19 +30,90 @@ public final class Daemon {
     private volatile int exitStatus;
     private volatile boolean stopped;
 
-    private Daemon(DaemonOptions options) {
+    private final DaemonConfig config;
+    private DaemonCore core;
+
+    private Daemon(DaemonOptions options, DaemonConfig config) {
         this.options = options;
+        this.config = config;
     }
 
-    /** Reads the configuration; with -p prints it and returns null. */
+    /** chronyd's default configuration file, falling back to the RHEL location. */
+    static Path defaultConfigFile() {
+        Path debian = Path.of("/etc/chrony/chrony.conf");
+        Path rhel = Path.of("/etc/chrony.conf");
+        return Files.exists(debian) || !Files.exists(rhel) ? debian : rhel;
+    }
+
+    /** Reads the configuration (directives on the command line replace the file); with -p prints it and returns null. */
     public static Daemon create(DaemonOptions options, PrintStream out, PrintStream err) throws DaemonException {
-        return new Daemon(options);
+        ParseResult parsed;
+        try {
+            if (!options.directives().isEmpty()) {
+                parsed = ConfigParser.parseLines(options.directives(), "command line");
+            } else {
+                Path file = options.configFile() != null ? options.configFile() : defaultConfigFile();
+                if (!Files.isReadable(file)) {
+                    throw new DaemonException("Could not open " + file + " : No such file or directory");
+                }
+                parsed = ConfigParser.parseFile(file);
+            }
+            if (options.printConfig()) {
+                out.print(parsed.toConfigText());
+                out.flush();
+                return null;
+            }
+            DaemonConfig cfg = DaemonConfig.from(parsed);
+            return new Daemon(options, cfg);
+        } catch (ConfigException e) {
+            throw new DaemonException(e.getMessage());
+        }
     }
 
     /** Brings the daemon up; throws (after undoing what was started) if any step fails. */
     public void start() throws DaemonException {
         LOG.info("chronyd version {} starting ({})", Version.version(), Version.features());
+        for (String w : config.warnings()) LOG.warn("{}", w);
+        if (options.seccompLevel() != 0) LOG.warn("Warning: -F (system call filter) is not available on the JVM; ignored");
+        if (options.lockMemory()) LOG.warn("Warning: -m (lock memory) is not available on the JVM; ignored");
         if (options.noClockControl()) LOG.info("Disabled control of system clock");
+        createCommandSocketDirectory();
+        long pid = ProcessHandle.current().pid();
+        if (config.pidFile().isPresent() && !config.pidFile().get().isEmpty()) {
+            PidFile pidFile = new PidFile(Path.of(config.pidFile().get()));
+            pidFile.acquire(pid);
+            stopStack.push(() -> pidFile.release(pid));
+        }
+        core = new DaemonCore(config, options, () -> new Thread(this::stopAndExit, "jchronyd-stop").start());
+        core.start();
+        stopStack.push(core);
+        if (options.timeoutSeconds() >= 0) {
+            core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> new Thread(this::stop, "jchronyd-timeout").start());
+        }
+        core.notifyReady();
+    }
+
+    /**
+     * The directory of the Unix command socket, when missing, is created private (0700) before
+     * anything else (pid file, driftfile) can create it with looser permissions; an existing
+     * directory is checked later as chronyd checks it.
+     */
+    private void createCommandSocketDirectory() {
+        config.bindCmdSocket().filter(p -> !p.isEmpty()).map(p -> Path.of(p).toAbsolutePath().getParent()).ifPresent(dir -> {
+            if (Files.exists(dir)) return;
+            try {
+                Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (java.io.IOException e) {
+                LOG.warn("Could not create {} : {}", dir, e.getMessage());
+            }
+        });
+    }
+
+    /** A stop requested from inside (chronyc shutdown, maxchange): stop, then end the process. */
+    private void stopAndExit() {
+        stop();
+        System.exit(exitStatus);
     }
 
     /** Arranges that SIGTERM/SIGINT (JVM shutdown) stop the daemon cleanly. */
@@ -72,6 +149,19 @@ public final class Daemon {
 
     /** Where syslog-bound log lines go: /dev/log when it exists, else null (stderr). */
     public static Consumer<byte[]> syslogSink() {
-        return null;
+        Path devLog = Path.of("/dev/log");
+        if (!Files.exists(devLog)) return null;
+        try {
+            org.jchrony.net.UnixDatagramSocket s = org.jchrony.net.UnixDatagramSocket.open();
+            return bytes -> {
+                try {
+                    s.sendTo(bytes, 0, bytes.length, devLog.toString());
+                } catch (java.io.IOException e) {
+                    // syslog unavailable: nothing sensible to do with the line
+                }
+            };
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 }
