@@ -26,10 +26,14 @@ final class ConfigMapping {
                 o.port(), o.version().orElse(4), o.maxSources());
     }
 
-    static DisciplineConfig discipline(DaemonConfig cfg, boolean restartMode) {
+    static DisciplineConfig discipline(DaemonConfig cfg, boolean restartMode, boolean setOnce) {
         int limit = cfg.makeStepLimit();
         // chronyd -R: makestep with a positive limit is ignored (a restart must not step).
         boolean makestep = cfg.makeStepEnabled() && !(restartMode && limit > 0);
+        if (setOnce) {
+            // chronyd -q: the first update steps the clock whatever its size.
+            return discipline(cfg, false, false).withMakestep(0.0, 1);
+        }
         double maxChangeOffset = cfg.maxChange().map(Directive.MaxChange::offsetSeconds).orElse(Double.NaN);
         int maxChangeStart = cfg.maxChange().map(Directive.MaxChange::start).orElse(0);
         int maxChangeIgnore = cfg.maxChange().map(Directive.MaxChange::ignore).orElse(0);

@@ -87,6 +87,7 @@ public final class Daemon {
         core = new DaemonCore(config, options, () -> new Thread(this::stopAndExit, "jchronyd-stop").start());
         core.start();
         stopStack.push(core);
+        if (options.oneShot()) core.onFirstUpdate(() -> new Thread(this::stop, "jchronyd-oneshot").start());
         if (options.timeoutSeconds() >= 0) {
             core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> new Thread(this::stop, "jchronyd-timeout").start());
         }

@@ -140,7 +140,7 @@ final class DaemonCore implements AutoCloseable {
         publishSnapshot();
 
         // The clock: -x keeps the system clock untouched and disciplines a virtual one.
-        if (opts.noClockControl()) {
+        if (opts.noClockControl() || opts.printOffsetOnce()) {
             driver = new NullClockDriver(realtime);
         } else {
             try {
@@ -154,7 +154,7 @@ final class DaemonCore implements AutoCloseable {
         }
 
         sources = new SourceManager(driver, scheduler, random, transport(), this::resolve,
-                ConfigMapping.discipline(cfg, opts.restartMode()));
+                ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
         sources.addReferenceListener(new ReferenceListener() {
             @Override
             public void referenceUpdated(ReferenceState state) {
@@ -186,7 +186,7 @@ final class DaemonCore implements AutoCloseable {
             throw new DaemonException(e.getMessage());
         }
         responder = new Responder(snapshots, realtime, ntpAccess, clientLog, null, random);
-        if (cfg.ntpPort() != 0) {
+        if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
             serverGroup = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("jchronyd-ntp"), EpollIoHandler.newFactory());
             UdpSocketOptions so = new UdpSocketOptions(false, cfg.bindDevice().orElse(null), cfg.dscp(), 0);
@@ -206,7 +206,7 @@ final class DaemonCore implements AutoCloseable {
                     publishSnapshot();
                 }, () -> local);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
-        if (cfg.cmdPort() != 0) {
+        if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
                 try {
                     UdpSocket s = UdpSocket.open(a, cfg.cmdPort(), UdpSocketOptions.DEFAULT);
@@ -216,7 +216,7 @@ final class DaemonCore implements AutoCloseable {
                 }
             }
         }
-        cfg.bindCmdSocket().ifPresent(path -> openUnixCommandSocket(Path.of(path), commands));
+        if (!opts.oneShot()) cfg.bindCmdSocket().filter(p -> !p.isEmpty()).ifPresent(path -> openUnixCommandSocket(Path.of(path), commands));
 
         for (Directive.NtpSource s : cfg.allSources()) addSource(s);
         sources.start();
@@ -253,7 +253,12 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void addSource(Directive.NtpSource s) {
-        var o = ConfigMapping.sourceOptions(cfg, s.options());
+        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()));
+    }
+
+    private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {
+        var o = configured;
+        if (opts.oneShot()) o = o.withIburst(true); // chronyd -q/-Q measure at once
         InetAddress literal = IpAddress.parse(s.name()).map(ip -> {
             try {
                 return InetAddress.getByAddress(ip.toBytes());
@@ -465,6 +470,26 @@ final class DaemonCore implements AutoCloseable {
         if (serverGroup != null) serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         if (coreGroup != null) coreGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         if (resolver != null) resolver.shutdownNow();
+    }
+
+    /**
+     * chronyd -q/-Q: after the first clock update, log "System clock wrong by X seconds" as
+     * chronyd does and call {@code done}.
+     */
+    void onFirstUpdate(Runnable done) throws DaemonException {
+        onCore(() -> sources.addReferenceListener(new ReferenceListener() {
+            private boolean fired;
+
+            @Override
+            public void referenceUpdated(ReferenceState state) {
+                if (fired || !state.synchronised()) return;
+                fired = true;
+                double offset = sources.tracking().lastOffsetSeconds();
+                String how = opts.printOffsetOnce() || opts.noClockControl() ? "ignored" : "step";
+                LOG.info("System clock wrong by {} seconds ({})", String.format("%.6f", -offset), how);
+                done.run();
+            }
+        }));
     }
 
     /** For chronyd -q/-Q: the source manager, to watch for the first clock update. */
