@@ -76,7 +76,7 @@ public final class Daemon {
         for (String w : config.warnings()) LOG.warn("{}", w);
         if (options.seccompLevel() != 0) LOG.warn("Warning: -F (system call filter) is not available on the JVM; ignored");
         if (options.lockMemory()) LOG.warn("Warning: -m (lock memory) is not available on the JVM; ignored");
-        if (options.noClockControl()) LOG.info("Disabled control of system clock");
+        if (options.noClockControl() || options.printOffsetOnce()) LOG.info("Disabled control of system clock");
         createCommandSocketDirectory();
         long pid = ProcessHandle.current().pid();
         if (config.pidFile().isPresent() && !config.pidFile().get().isEmpty()) {

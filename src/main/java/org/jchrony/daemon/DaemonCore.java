@@ -257,8 +257,8 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {
-        var o = configured;
-        if (opts.oneShot()) o = o.withIburst(true); // chronyd -q/-Q measure at once
+        // chronyd -q/-Q measure at once
+        var o = opts.oneShot() ? configured.withIburst(true) : configured;
         InetAddress literal = IpAddress.parse(s.name()).map(ip -> {
             try {
                 return InetAddress.getByAddress(ip.toBytes());
