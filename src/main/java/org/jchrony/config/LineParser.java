@@ -397,6 +397,9 @@ final class LineParser {
 
     // ---------------------------------------------------------------- refclock
 
+    /** Driver names chronyd 4.8 knows (case-sensitive). */
+    static final Set<String> REFCLOCK_DRIVERS = Set.of("PHC", "PPS", "RTC", "SHM", "SOCK");
+
     private static Directive refclock(Ctx c) throws ConfigException {
         Words w = Words.of(c.args);
         if (w.remaining() < 2) {
@@ -404,6 +407,10 @@ final class LineParser {
         }
         String driver = w.next();
         String parameter = w.next();
+        if (!REFCLOCK_DRIVERS.contains(driver)) {
+            // chronyd 4.8 refuses this when it adds the refclock at start
+            throw new ConfigException(c.loc, "unknown refclock driver " + driver);
+        }
         int poll = 4;
         int dpoll = 0;
         int filter = 64;

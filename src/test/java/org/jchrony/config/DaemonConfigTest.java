@@ -176,6 +176,10 @@ class DaemonConfigTest {
                 .hasMessage("t:3: Rate limiting cannot be enabled with noclientlog");
         assertThatThrownBy(() -> cfg("rtcfile /var/lib/chrony/rtc", "rtcsync"))
                 .hasMessage("t:2: rtcfile directive cannot be used with rtcsync");
+        assertThatThrownBy(() -> cfg("refclock PHC /dev/ptp0 tai"))
+                .hasMessage("t:1: refclock tai option requires leapseclist or leapsectz");
+        org.assertj.core.api.Assertions.assertThatCode(() -> cfg("refclock PHC /dev/ptp0 tai", "leapsectz right/UTC"))
+                .doesNotThrowAnyException();
     }
 
     @Test
