@@ -243,6 +243,15 @@ public record DaemonConfig(
      * conflicting directives (the refclock for the last one).
      */
     public static DaemonConfig from(ParseResult parsed, BuildDefaults build) throws ConfigException {
+        return from(parsed, build, false);
+    }
+
+    /**
+     * As {@link #from(ParseResult, BuildDefaults)}; {@code restarted} is chronyd's {@code -R}:
+     * {@code initstepslew} is ignored and a positive {@code makestep} limit becomes 0 (no steps).
+     */
+    public static DaemonConfig from(ParseResult parsed, BuildDefaults build, boolean restarted)
+            throws ConfigException {
         Builder b = new Builder(build);
         Directive noClientLog = null;
         Directive rateLimit = null;
@@ -263,6 +272,12 @@ public record DaemonConfig(
             }
             if (rtcFile != null && rtcSync != null) {
                 throw new ConfigException(d.location(), "rtcfile directive cannot be used with rtcsync");
+            }
+        }
+        if (restarted) {
+            b.initStepSlew = Optional.empty();
+            if (b.makeStepLimit > 0) {
+                b.makeStepLimit = 0;
             }
         }
         for (Refclock r : b.refclocks) {

@@ -165,6 +165,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void restartedIgnoresInitStepSlewAndLimitedMakeStep() throws ConfigException {
+        ParseResult r = ConfigParser.parseLines(List.of("initstepslew 10 a", "makestep 1 3"), "t");
+        DaemonConfig normal = DaemonConfig.from(r, BuildDefaults.DEBIAN, false);
+        assertThat(normal.initStepSlew()).isPresent();
+        assertEquals(3, normal.makeStepLimit());
+        DaemonConfig restarted = DaemonConfig.from(r, BuildDefaults.DEBIAN, true);
+        assertThat(restarted.initStepSlew()).isEmpty();
+        assertEquals(0, restarted.makeStepLimit());
+        ParseResult always = ConfigParser.parseLines(List.of("makestep 1 -1"), "t");
+        assertEquals(-1, DaemonConfig.from(always, BuildDefaults.DEBIAN, true).makeStepLimit());
+    }
+
+    @Test
     void ntsCacheDirIsAnAliasOfNtsDumpDir() throws ConfigException {
         assertEquals(Optional.of("/b"), cfg("ntsdumpdir /a", "ntscachedir /b").nts().dumpDir());
     }
