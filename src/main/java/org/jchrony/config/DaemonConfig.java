@@ -238,10 +238,20 @@ public record DaemonConfig(
      * Applies the parsed directives, in order, to chronyd's defaults, then refuses the
      * combinations chronyd refuses at start: rate limiting with {@code noclientlog}
      * ("Rate limiting cannot be enabled with noclientlog") and {@code rtcfile} with
-     * {@code rtcsync} ("rtcfile directive cannot be used with rtcsync"). The error names the
-     * later of the two conflicting directives.
+     * {@code rtcsync} ("rtcfile directive cannot be used with rtcsync"), and a {@code tai}
+     * refclock without {@code leapsectz}/{@code leapseclist}. The error names the later of two
+     * conflicting directives (the refclock for the last one).
      */
     public static DaemonConfig from(ParseResult parsed, BuildDefaults build) throws ConfigException {
+        return from(parsed, build, false);
+    }
+
+    /**
+     * As {@link #from(ParseResult, BuildDefaults)}; {@code restarted} is chronyd's {@code -R}:
+     * {@code initstepslew} is ignored and a positive {@code makestep} limit becomes 0 (no steps).
+     */
+    public static DaemonConfig from(ParseResult parsed, BuildDefaults build, boolean restarted)
+            throws ConfigException {
         Builder b = new Builder(build);
         Directive noClientLog = null;
         Directive rateLimit = null;
@@ -262,6 +272,17 @@ public record DaemonConfig(
             }
             if (rtcFile != null && rtcSync != null) {
                 throw new ConfigException(d.location(), "rtcfile directive cannot be used with rtcsync");
+            }
+        }
+        if (restarted) {
+            b.initStepSlew = Optional.empty();
+            if (b.makeStepLimit > 0) {
+                b.makeStepLimit = 0;
+            }
+        }
+        for (Refclock r : b.refclocks) {
+            if (r.options().tai() && b.leapSecList.isEmpty() && b.leapSecTz.isEmpty()) {
+                throw new ConfigException(r.location(), "refclock tai option requires leapseclist or leapsectz");
             }
         }
         b.sourceDirSources.addAll(parsed.sourceDirSources());

@@ -37,6 +37,58 @@ public final class IpAddress {
         return v6 == null ? Optional.empty() : Optional.of(new IpAddress(v6));
     }
 
+    /**
+     * The IPv4 numbers-and-dots forms of {@code inet_aton} (which getaddrinfo accepts for a
+     * numeric host): 1 to 4 parts, each decimal, octal (leading 0) or hexadecimal (0x); the
+     * last part fills the remaining bytes.
+     */
+    public static Optional<IpAddress> parseInetAton(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length < 1 || parts.length > 4) {
+            return Optional.empty();
+        }
+        long[] v = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            int radix = 10;
+            if (p.length() > 1 && (p.startsWith("0x") || p.startsWith("0X"))) {
+                radix = 16;
+                p = p.substring(2);
+            } else if (p.length() > 1 && p.startsWith("0")) {
+                radix = 8;
+                p = p.substring(1);
+            }
+            if (p.isEmpty() || p.length() > 11) {
+                return Optional.empty();
+            }
+            long x = 0;
+            for (int k = 0; k < p.length(); k++) {
+                char ch = p.charAt(k);
+                int d = ch < 128 ? Character.digit(ch, radix) : -1;
+                if (d < 0) {
+                    return Optional.empty();
+                }
+                x = x * radix + d;
+            }
+            v[i] = x;
+        }
+        long addr = 0;
+        for (int i = 0; i < v.length - 1; i++) {
+            if (v[i] > 255) {
+                return Optional.empty();
+            }
+            addr |= v[i] << (24 - 8 * i);
+        }
+        long last = v[v.length - 1];
+        int lastBits = 32 - 8 * (v.length - 1);
+        if (last >= (1L << lastBits)) {
+            return Optional.empty();
+        }
+        addr |= last;
+        return Optional.of(new IpAddress(new byte[] {
+            (byte) (addr >> 24), (byte) (addr >> 16), (byte) (addr >> 8), (byte) addr}));
+    }
+
     public static IpAddress ipv4Loopback() {
         return new IpAddress(new byte[] {127, 0, 0, 1});
     }

@@ -75,20 +75,25 @@ final class LineParser {
             case DRIFTFILE -> driftFile(c);
             case MAKESTEP -> {
                 c.checkArgs(2);
-                String[] w = args.split(" ");
-                double threshold = c.doubleFull(w[0]);
-                int limit = c.intPrefix(w[1]);
+                Scan.Cursor s = new Scan.Cursor(args);  // sscanf("%lf %d")
+                double threshold = s.nextDouble().orElseThrow(c::parseError);
+                int limit = s.nextInt().orElseThrow(c::parseError);
                 yield new Directive.MakeStep(loc, threshold, limit);
             }
             case MAXCHANGE -> {
                 c.checkArgs(3);
-                String[] w = args.split(" ");
-                yield new Directive.MaxChange(loc, c.doubleFull(w[0]), c.intFull(w[1]), c.intPrefix(w[2]));
+                Scan.Cursor s = new Scan.Cursor(args);  // sscanf("%lf %d %d")
+                double offset = s.nextDouble().orElseThrow(c::parseError);
+                int start = s.nextInt().orElseThrow(c::parseError);
+                int ignore = s.nextInt().orElseThrow(c::parseError);
+                yield new Directive.MaxChange(loc, offset, start, ignore);
             }
             case FALLBACKDRIFT -> {
                 c.checkArgs(2);
-                String[] w = args.split(" ");
-                yield new Directive.FallbackDrift(loc, c.intFull(w[0]), c.intPrefix(w[1]));
+                Scan.Cursor s = new Scan.Cursor(args);  // sscanf("%d %d")
+                int min = s.nextInt().orElseThrow(c::parseError);
+                int max = s.nextInt().orElseThrow(c::parseError);
+                yield new Directive.FallbackDrift(loc, min, max);
             }
             case LOCAL -> local(c);
             case LOG -> log(c);
@@ -109,18 +114,7 @@ final class LineParser {
                     });
             case CLIENTLOGLIMIT -> {
                 c.checkArgs(1);
-                Prefix<Long> p = Scan.uint32Prefix(args).orElse(null);
-                long v;
-                if (p != null) {
-                    v = p.value();
-                } else {
-                    OptionalLong big = Scan.wholeLong(args.replaceFirst("^\\+", ""));
-                    if (big.isEmpty() || big.getAsLong() < 0) {
-                        throw c.parseError();
-                    }
-                    v = big.getAsLong();
-                }
-                yield new Directive.ClientLogLimit(loc, v);
+                yield new Directive.ClientLogLimit(loc, Scan.ulongPrefix(args).orElseThrow(c::parseError).value());
             }
             case BROADCAST -> broadcast(c);
             case SMOOTHTIME -> smoothTime(c);
@@ -397,6 +391,9 @@ final class LineParser {
 
     // ---------------------------------------------------------------- refclock
 
+    /** Driver names chronyd 4.8 knows (case-sensitive). */
+    static final Set<String> REFCLOCK_DRIVERS = Set.of("PHC", "PPS", "RTC", "SHM", "SOCK");
+
     private static Directive refclock(Ctx c) throws ConfigException {
         Words w = Words.of(c.args);
         if (w.remaining() < 2) {
@@ -404,6 +401,10 @@ final class LineParser {
         }
         String driver = w.next();
         String parameter = w.next();
+        if (!REFCLOCK_DRIVERS.contains(driver)) {
+            // chronyd 4.8 refuses this when it adds the refclock at start
+            throw new ConfigException(c.loc, "unknown refclock driver " + driver);
+        }
         int poll = 4;
         int dpoll = 0;
         int filter = 64;
@@ -561,8 +562,16 @@ final class LineParser {
             }
             return checkedSubnet(c, IpAddress.ofBytes(b), bits >= 0 ? bits : parts.length * 8);
         }
-        if (bits < 0 && looksLikeHostname(addr)) {
-            return Subnet.ofHostname(addr);
+        if (bits < 0) {
+            // chronyd resolves the word now; numeric forms getaddrinfo accepts (inet_aton:
+            // octal/hex parts such as 01.2.3.4 or 0x10) give a host address without DNS
+            Optional<IpAddress> numeric = IpAddress.parseInetAton(addr);
+            if (numeric.isPresent()) {
+                return Subnet.of(numeric.get(), 32);
+            }
+            if (looksLikeHostname(addr)) {
+                return Subnet.ofHostname(addr);
+            }
         }
         throw c.parseError();
     }
@@ -718,8 +727,9 @@ final class LineParser {
             c.checkArgs(2);
         }
         String[] w = c.args.split(" ");
-        double maxFreq = c.doubleFull(w[0]);
-        double maxWander = c.doublePrefix(w[1]);
+        Scan.Cursor s = new Scan.Cursor(c.args);  // sscanf("%lf %lf")
+        double maxFreq = s.nextDouble().orElseThrow(c::parseError);
+        double maxWander = s.nextDouble().orElseThrow(c::parseError);
         boolean leapOnly = false;
         if (w.length == 3) {
             if (!w[2].equalsIgnoreCase("leaponly")) {
@@ -736,13 +746,17 @@ final class LineParser {
             c.checkArgs(6);
         }
         String[] w = c.args.split(" ");
-        double interval = c.doublePrefix(w[1]);
+        Scan.Cursor s = new Scan.Cursor(c.args.substring(w[0].length()));
+        double interval = s.nextDouble().orElseThrow(c::parseError);
         if (pointForm) {
             return new Directive.TempComp(c.loc, w[0], interval, Optional.of(w[2]), 0, 0, 0, 0);
         }
-        c.doubleFull(w[1]);
-        return new Directive.TempComp(c.loc, w[0], interval, Optional.empty(), c.doubleFull(w[2]),
-                c.doubleFull(w[3]), c.doubleFull(w[4]), c.doublePrefix(w[5]));
+        // sscanf("%lf %lf %lf %lf %lf") over the words after the sensor file
+        double t0 = s.nextDouble().orElseThrow(c::parseError);
+        double k0 = s.nextDouble().orElseThrow(c::parseError);
+        double k1 = s.nextDouble().orElseThrow(c::parseError);
+        double k2 = s.nextDouble().orElseThrow(c::parseError);
+        return new Directive.TempComp(c.loc, w[0], interval, Optional.empty(), t0, k0, k1, k2);
     }
 
     private static Directive hwTimestamp(Ctx c) throws ConfigException {
@@ -875,23 +889,6 @@ final class LineParser {
 
         double doublePrefix(String word) throws ConfigException {
             return Scan.doublePrefix(word).orElseThrow(this::parseError).value();
-        }
-
-        /** A value of sscanf that is followed by more conversions: the whole word must be numeric. */
-        double doubleFull(String word) throws ConfigException {
-            Prefix<Double> p = Scan.doublePrefix(word).orElseThrow(this::parseError);
-            if (!p.rest().isEmpty()) {
-                throw parseError();
-            }
-            return p.value();
-        }
-
-        int intFull(String word) throws ConfigException {
-            Prefix<Integer> p = Scan.intPrefix(word).orElseThrow(this::parseError);
-            if (!p.rest().isEmpty()) {
-                throw parseError();
-            }
-            return p.value();
         }
 
         int intPrefix(String word) throws ConfigException {

@@ -11,7 +11,8 @@ import java.util.Optional;
  * chronyd uses its first address with a full-length prefix).
  *
  * @param address the network address, empty for "any" and for host names
- * @param prefixLength the number of significant bits (0 for "any"; 32/128 for host names)
+ * @param prefixLength the number of significant bits (0 for "any" and for host names, which
+ *     mean their one resolved address: see {@link #resolvedTo(IpAddress)})
  * @param hostname the name to resolve, empty unless this is a host name
  */
 public record Subnet(Optional<IpAddress> address, int prefixLength, Optional<String> hostname) {

@@ -39,6 +39,8 @@ class BadInputTest {
                 Arguments.of("peer a iburst bogus", "Invalid option in peer directive (bogus)"),
                 Arguments.of("refclock", "Could not parse refclock directive"),
                 Arguments.of("refclock PPS", "Could not parse refclock directive"),
+                Arguments.of("refclock GPS /dev/gps0", "unknown refclock driver GPS"),
+                Arguments.of("refclock pps /dev/pps0", "unknown refclock driver pps"),
                 Arguments.of("refclock PPS /dev/pps0 foo", "Invalid option in refclock directive (foo)"),
                 Arguments.of("refclock PPS /dev/pps0 refid TOOLONG", "Invalid value in refclock directive (refid TOOLONG)"),
                 Arguments.of("refclock PPS /dev/pps0 poll", "Invalid value in refclock directive (poll without a value)"),

@@ -165,6 +165,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void restartedIgnoresInitStepSlewAndLimitedMakeStep() throws ConfigException {
+        ParseResult r = ConfigParser.parseLines(List.of("initstepslew 10 a", "makestep 1 3"), "t");
+        DaemonConfig normal = DaemonConfig.from(r, BuildDefaults.DEBIAN, false);
+        assertThat(normal.initStepSlew()).isPresent();
+        assertEquals(3, normal.makeStepLimit());
+        DaemonConfig restarted = DaemonConfig.from(r, BuildDefaults.DEBIAN, true);
+        assertThat(restarted.initStepSlew()).isEmpty();
+        assertEquals(0, restarted.makeStepLimit());
+        ParseResult always = ConfigParser.parseLines(List.of("makestep 1 -1"), "t");
+        assertEquals(-1, DaemonConfig.from(always, BuildDefaults.DEBIAN, true).makeStepLimit());
+    }
+
+    @Test
     void ntsCacheDirIsAnAliasOfNtsDumpDir() throws ConfigException {
         assertEquals(Optional.of("/b"), cfg("ntsdumpdir /a", "ntscachedir /b").nts().dumpDir());
     }
@@ -176,6 +189,10 @@ class DaemonConfigTest {
                 .hasMessage("t:3: Rate limiting cannot be enabled with noclientlog");
         assertThatThrownBy(() -> cfg("rtcfile /var/lib/chrony/rtc", "rtcsync"))
                 .hasMessage("t:2: rtcfile directive cannot be used with rtcsync");
+        assertThatThrownBy(() -> cfg("refclock PHC /dev/ptp0 tai"))
+                .hasMessage("t:1: refclock tai option requires leapseclist or leapsectz");
+        org.assertj.core.api.Assertions.assertThatCode(() -> cfg("refclock PHC /dev/ptp0 tai", "leapsectz right/UTC"))
+                .doesNotThrowAnyException();
     }
 
     @Test

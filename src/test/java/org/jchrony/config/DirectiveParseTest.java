@@ -112,6 +112,10 @@ class DirectiveParseTest {
                         OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty())),
                 Arguments.of("ratelimit interval 1 burst 16 leak 3 kod 4", new Directive.RateLimit(L, Keyword.RATELIMIT,
                         OptionalInt.of(1), OptionalInt.of(16), OptionalInt.of(3), OptionalInt.of(4))),
+                // glibc's sscanf("%d") wraps: chronyd 4.3 accepts this as interval 3
+                Arguments.of("ratelimit interval 4294967299", new Directive.RateLimit(L, Keyword.RATELIMIT,
+                        OptionalInt.of(3), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty())),
+                Arguments.of("makestep 1-3 4", new Directive.MakeStep(L, 1.0, -3)),
                 Arguments.of("cmdratelimit interval -4 burst 16", new Directive.RateLimit(L, Keyword.CMDRATELIMIT,
                         OptionalInt.of(-4), OptionalInt.of(16), OptionalInt.empty(), OptionalInt.empty())),
                 Arguments.of("ntsratelimit interval 8", new Directive.RateLimit(L, Keyword.NTSRATELIMIT,
