@@ -180,7 +180,11 @@ class ResponderTest {
     void allocatesNothingPerPacket() {
         Responder r = responder(ServerSnapshot.localStratum(10, -26),
                 new ClientLog(RateLimit.defaults(), null, null, false, ClientLog.DEFAULT_LIMIT_BYTES, new SplittableRandom(1)), null);
-        byte[][] requests = {request(4, 3, 6, 0), request(3, 1, 6, 0), request(4, 3, 6, 28), request(5, 3, 6, 0), request(4, 3, 6, 2)};
+        byte[] interleavedCandidate = request(4, 3, 6, 0);
+        interleavedCandidate[31] = 1; // origin with lowest bit 1
+        interleavedCandidate[39] = 2; // receive != transmit
+        byte[][] requests = {request(4, 3, 6, 0), request(3, 1, 6, 0), request(4, 3, 6, 28), request(5, 3, 6, 0),
+                request(4, 3, 6, 2), interleavedCandidate};
         requests[2][50] = 0;
         requests[2][51] = 28;
         PeerAddress[] peers = new PeerAddress[64];
