@@ -81,6 +81,8 @@ public final class ClientLog {
     private long totalRecordDrops;
     private long totalNtpAuthHits;
     private long totalKodRate;
+    private long totalInterleavedHits;
+    private final NtpTimestampMap ntpTimestamps;
 
     /**
      * @param ntpLimit {@code ratelimit}, or null when not configured
@@ -111,6 +113,9 @@ public final class ClientLog {
         maxSlots = (int) Math.clamp(max, 1, MAX_SLOTS);
         tsOffsetNanos = Math.floorMod(random.nextInt(), 1_000_000_000 / (1 << TS_FRAC));
         hashSeed = random.nextLong();
+        int slots2 = 0;
+        while ((1L << (slots2 + 1)) <= maxSlots) slots2++;
+        ntpTimestamps = active ? new NtpTimestampMap(1 << (slots2 + SLOT_BITS)) : null;
         if (active) {
             slots = 0;
             expand();
@@ -383,6 +388,44 @@ public final class ClientLog {
         totalNtpAuthHits++;
     }
 
+    /** Whether clients are logged (not {@code noclientlog}); interleaved mode needs it. */
+    public boolean isActive() {
+        return active;
+    }
+
+    /** Sentinel of {@link #ntpTxTimestamp}: no usable saved timestamp. */
+    public static final long NOT_FOUND = NtpTimestampMap.NOT_FOUND;
+
+    /**
+     * Remembers that the response carrying receive timestamp {@code rxNtp} (raw 64-bit NTP value)
+     * was transmitted at {@code txNanos} (Unix ns in served time, 0 if unknown), for a later
+     * interleaved response (chronyd's CLG_SaveNtpTimestamps).
+     */
+    public synchronized void saveNtpTimestamps(long rxNtp, long txNanos) {
+        if (ntpTimestamps != null) ntpTimestamps.save(rxNtp, txNanos);
+    }
+
+    /** The transmit time saved for {@code rxNtp}: {@link #NOT_FOUND}, 0 when found without a valid TX, else Unix ns. */
+    public synchronized long ntpTxTimestamp(long rxNtp) {
+        return ntpTimestamps == null ? NOT_FOUND : ntpTimestamps.get(rxNtp);
+    }
+
+    /** Marks {@code rxNtp} used by an interleaved response and counts it (chronyd's "Interleaved NTP packets"). */
+    public synchronized void disableNtpTimestamps(long rxNtp) {
+        if (ntpTimestamps != null) ntpTimestamps.disable(rxNtp);
+        totalInterleavedHits++;
+    }
+
+    /** Replaces the saved transmit time by a more accurate (kernel) one. */
+    public synchronized void updateNtpTxTimestamp(long rxNtp, long txNanos) {
+        if (ntpTimestamps != null) ntpTimestamps.update(rxNtp, txNanos);
+    }
+
+    /** Drops every saved timestamp (call after an unknown step of the served clock). */
+    public synchronized void clearNtpTimestamps() {
+        if (ntpTimestamps != null) ntpTimestamps.clear();
+    }
+
     private static long getLong(byte[] b, int i) {
         long v = 0;
         for (int j = 0; j < 8; j++) v = v << 8 | (b[i + j] & 0xffL);
@@ -460,6 +503,8 @@ public final class ClientLog {
     public synchronized ServerStats serverStats() {
         return new ServerStats(totalHits[NTP], totalHits[NTSKE], totalHits[CMDMON],
                 totalDrops[NTP], totalDrops[NTSKE], totalDrops[CMDMON],
-                totalRecordDrops, totalNtpAuthHits, 0, 0, 0, totalKodRate);
+                totalRecordDrops, totalNtpAuthHits, totalInterleavedHits,
+                ntpTimestamps == null ? 0 : ntpTimestamps.size(), ntpTimestamps == null ? 0 : ntpTimestamps.spanSeconds(),
+                totalKodRate);
     }
 }

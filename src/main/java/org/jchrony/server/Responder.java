@@ -32,6 +32,11 @@ import org.jchrony.ntp.NtpTrailer;
  *     Receive and transmit carry random bits below the precision, never equal the origin or
  *     each other, and mark the receive timestamp with lowest bit 1 and the transmit with 0 (so
  *     interleaved requests could be recognised). KoD: leap 3, stratum 0, refid "RATE".</li>
+ * <li>Interleaved mode as chronyd's server side: an NTPv4 request whose origin timestamp has
+ *     lowest bit 1 and whose receive and transmit timestamps differ has the receive timestamp and
+ *     transmit time of its response saved ({@link ClientLog}); a later such request naming that
+ *     receive timestamp as its origin is answered with origin = its receive timestamp and transmit
+ *     = the saved time of the earlier response (kernel TX time via {@link #onTransmitted}), once.</li>
  * <li>The reply (48 bytes, plus the 0xF323 field, plus a MAC when the request was authenticated) is never longer than
  *     the request.</li>
  * </ol>
@@ -64,6 +69,7 @@ public final class Responder implements DatagramHandler {
     private long droppedAuth;
     private long droppedTooLong;
     private long kodSent;
+    private long repliedInterleaved;
     private long internalErrors;
 
     /**
@@ -182,15 +188,33 @@ public final class Responder implements DatagramHandler {
         putInt(out, 8, NtpShort.fromSeconds(rootDispersion));
         putInt(out, 12, refId);
         putLong(out, 16, toNtp(refNanos));
-        System.arraycopy(in, 40, out, 24, 8);
-        long origin = getLong(in, 40);
+        // Interleaved mode (chronyd): a v4 request whose origin has lowest bit 1 (one of our receive
+        // timestamps) and whose receive != transmit; answered interleaved if that receive
+        // timestamp's transmit time was saved, and its own times are saved for the next request.
+        long reqOrigin = getLong(in, 24);
+        long reqRx = getLong(in, 32);
+        long reqTx = getLong(in, 40);
+        boolean candidate = !kod && clientLog.isActive() && version == 4 && (reqOrigin & 1) != 0 && reqRx != reqTx;
+        boolean interleaved = false;
+        long savedTx = 0;
+        if (candidate) {
+            long t = clientLog.ntpTxTimestamp(reqOrigin);
+            if (t != ClientLog.NOT_FOUND) {
+                interleaved = true;
+                savedTx = t;
+                clientLog.disableNtpTimestamps(reqOrigin);
+            }
+            if (savedTx == 0) interleaved = false;
+        }
+        long origin = interleaved ? reqRx : reqTx;
+        putLong(out, 24, origin);
         long fuzzMask = fuzzMask(precision);
         long rx;
         long rxNtp = toNtp(rxServed);
         int tries = 0;
         do {
             rx = rxNtp ^ (random.nextLong() & fuzzMask);
-        } while (rx != 0 && rx == origin && ++tries < 8);
+        } while (rx != 0 && (rx == origin || (candidate && rx == reqOrigin)) && ++tries < 8);
         rx |= 1;
         putLong(out, 32, rx);
 
@@ -210,7 +234,7 @@ public final class Responder implements DatagramHandler {
             length = 76;
         }
 
-        long txNtp = toNtp(snap.served(timeSource.realtimeNanos()));
+        long txNtp = toNtp(interleaved ? savedTx : snap.served(timeSource.realtimeNanos()));
         long tx;
         tries = 0;
         do {
@@ -230,9 +254,30 @@ public final class Responder implements DatagramHandler {
             droppedTooLong++;
             return 0;
         }
+        if (candidate) {
+            // chronyd reads the clock once more just before sending and keeps that as our TX time
+            clientLog.saveNtpTimestamps(rx, snap.served(timeSource.realtimeNanos()));
+            if (interleaved) repliedInterleaved++;
+        }
         if (kod) kodSent++;
         replied++;
         return length;
+    }
+
+    /**
+     * The socket layer reports the kernel transmit timestamp of a reply this responder produced
+     * (SO_TIMESTAMPING); it replaces the saved daemon TX time used for later interleaved
+     * responses, as chronyd does. Never throws.
+     */
+    public void onTransmitted(byte[] reply, int length, long txRealtimeNanos) {
+        try {
+            if (length < 48 || reply.length < 48) return;
+            int mode = reply[0] & 7;
+            if (mode != 4 && mode != 2) return;
+            clientLog.updateNtpTxTimestamp(getLong(reply, 32), snapshot.get().served(txRealtimeNanos));
+        } catch (RuntimeException e) {
+            internalErrors++;
+        }
     }
 
     /** Bits below the precision that chronyd randomises (UTI_GetNtp64Fuzz). */
@@ -271,12 +316,12 @@ public final class Responder implements DatagramHandler {
 
     /** Counters of this responder (plain reads; approximate when read from another thread). */
     public ResponderCounters counters() {
-        return new ResponderCounters(received, replied, droppedMalformed, droppedDenied, droppedMode,
+        return new ResponderCounters(received, replied, repliedInterleaved, droppedMalformed, droppedDenied, droppedMode,
                 droppedRateLimit, droppedAuth, droppedTooLong, kodSent, internalErrors);
     }
 
     /** Per-responder counters beyond chronyd's serverstats, for logs and diagnostics. */
-    public record ResponderCounters(long received, long replied, long droppedMalformed, long droppedDenied,
+    public record ResponderCounters(long received, long replied, long repliedInterleaved, long droppedMalformed, long droppedDenied,
             long droppedMode, long droppedRateLimit, long droppedAuth, long droppedTooLong, long kodSent,
             long internalErrors) {}
 }

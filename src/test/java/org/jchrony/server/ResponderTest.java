@@ -159,7 +159,7 @@ class ResponderTest {
         SplittableRandom rnd = new SplittableRandom(99);
         byte[] in = new byte[1500];
         int answered = 0;
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             rnd.nextBytes(in);
             int len = rnd.nextInt(10) == 0 ? rnd.nextInt(0, 1600) : 4 * rnd.nextInt(12, 20);
             if (rnd.nextBoolean()) in[0] = (byte) ((in[0] & 0xc0) | (4 << 3) | 3);
@@ -172,7 +172,7 @@ class ResponderTest {
             assertThat(n).isBetween(0, Math.max(0, Math.min(len, in.length)));
             if (n > 0) answered++;
         }
-        assertThat(answered).isGreaterThan(1000);
+        assertThat(answered).isGreaterThan(250);
         assertThat(r.counters().internalErrors()).isZero();
     }
 
@@ -180,7 +180,11 @@ class ResponderTest {
     void allocatesNothingPerPacket() {
         Responder r = responder(ServerSnapshot.localStratum(10, -26),
                 new ClientLog(RateLimit.defaults(), null, null, false, ClientLog.DEFAULT_LIMIT_BYTES, new SplittableRandom(1)), null);
-        byte[][] requests = {request(4, 3, 6, 0), request(3, 1, 6, 0), request(4, 3, 6, 28), request(5, 3, 6, 0), request(4, 3, 6, 2)};
+        byte[] interleavedCandidate = request(4, 3, 6, 0);
+        interleavedCandidate[31] = 1; // origin with lowest bit 1
+        interleavedCandidate[39] = 2; // receive != transmit
+        byte[][] requests = {request(4, 3, 6, 0), request(3, 1, 6, 0), request(4, 3, 6, 28), request(5, 3, 6, 0),
+                request(4, 3, 6, 2), interleavedCandidate};
         requests[2][50] = 0;
         requests[2][51] = 28;
         PeerAddress[] peers = new PeerAddress[64];
