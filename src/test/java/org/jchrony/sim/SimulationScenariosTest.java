@@ -131,6 +131,6 @@ class SimulationScenariosTest {
         double rawAhead = 0.5 + 40e-6 * sim.nowSeconds();
         assertThat(sim.manager.tracking().currentCorrectionSeconds())
                 .isCloseTo(-rawAhead, org.assertj.core.data.Offset.offset(1e-3));
-        assertThat(sim.manager.tracking().freqPpm()).isCloseTo(-40.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(sim.manager.tracking().freqPpm()).isCloseTo(40.0, org.assertj.core.data.Offset.offset(0.1));
     }
 }
