@@ -10,14 +10,29 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * chronyd's driftfile: one line "frequency-ppm skew-ppm" (the frequency is the correction the
- * clock needs, as {@link ClockDriver#readFrequencyPpm()}). Read at start to set the initial
- * frequency; written atomically (temporary file in the same directory, then rename) so a
- * crash never leaves a truncated file.
+ * chronyd's driftfile: one line "frequency-ppm skew-ppm", each as {@code %20.6f} separated by a
+ * space (the layout chronyd 4.3 writes). The frequency is the one {@code chronyc tracking}
+ * reports: how fast the uncorrected clock runs, negative = slow. Observed with Debian's chronyd
+ * synchronising to a source 50 ppm fast: tracking "40.476 ppm slow", driftfile "-40.302417".
+ * It is therefore the negation of the {@link ClockDriver} correction (positive = speed up):
+ * use {@link Drift#driverCorrectionPpm()} and {@link Drift#fromDriver}.
+ *
+ * <p>Read at start to set the initial frequency; written atomically (temporary file in the same
+ * directory, then rename) so a crash never leaves a truncated file.
  */
 public final class Driftfile {
     /** Contents of a driftfile. */
-    public record Drift(double freqPpm, double skewPpm) {}
+    public record Drift(double freqPpm, double skewPpm) {
+        /** The correction to give {@link ClockDriver#setFrequencyPpm}. */
+        public double driverCorrectionPpm() {
+            return -freqPpm;
+        }
+
+        /** From the driver's current correction and the discipline's skew. */
+        public static Drift fromDriver(double driverCorrectionPpm, double skewPpm) {
+            return new Drift(-driverCorrectionPpm, skewPpm);
+        }
+    }
 
     private final Path path;
 

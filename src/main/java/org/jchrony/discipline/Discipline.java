@@ -71,10 +71,15 @@ public final class Discipline {
 
     public LocalClock clock() { return clock; }
 
-    /** Initial frequency and skew, e.g. from the driftfile. */
-    public void setInitialFrequency(double freqPpm, double skewPpm) {
-        clock.driver().setFrequencyPpm(freqPpm);
-        this.skewPpm = skewPpm;
+    /** Initial frequency and skew from the driftfile (chronyd reads it at start). */
+    public void loadDrift(org.jchrony.clock.Driftfile.Drift drift) {
+        clock.driver().setFrequencyPpm(drift.driverCorrectionPpm());
+        this.skewPpm = drift.skewPpm();
+    }
+
+    /** What to write to the driftfile now. */
+    public org.jchrony.clock.Driftfile.Drift drift() {
+        return org.jchrony.clock.Driftfile.Drift.fromDriver(clock.driver().readFrequencyPpm(), skewPpm);
     }
 
     /** Skew of the frequency estimate (for the driftfile). */
@@ -361,7 +366,7 @@ public final class Discipline {
         ReferenceState r = reference;
         return new TrackingData(r.synchronised() ? r.refId() : 0, sel == null ? null : sel.address(),
                 sel == null ? "" : sel.name(), r.synchronised() ? r.stratum() : 0, r.refTimeNanos(), correction,
-                lastOffsetSeconds, Math.sqrt(meanSquareOffset), clock.driver().readFrequencyPpm(), residualFreqPpm,
+                lastOffsetSeconds, Math.sqrt(meanSquareOffset), -clock.driver().readFrequencyPpm(), residualFreqPpm,
                 skewPpm, r.rootDelaySeconds(), r.synchronised() ? r.rootDispersionAt(now) : 0,
                 lastUpdateIntervalSeconds, r.synchronised() ? r.leap() : 3);
     }

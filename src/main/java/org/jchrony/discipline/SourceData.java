@@ -11,10 +11,12 @@ import java.net.InetAddress;
  * @param origLatestOffsetSeconds last sample's offset as measured (positive = local clock ahead)
  * @param latestOffsetSeconds   the same offset adjusted for clock corrections made since
  * @param latestErrorSeconds    its error bound (the "+/-" figure)
+ * @param prefer                source options, for the reply's flags field
  */
 public record SourceData(InetAddress address, String name, int pollLog2, int stratum, SourceState state,
                          Mode mode, int reach, long sinceSampleSeconds, double origLatestOffsetSeconds,
-                         double latestOffsetSeconds, double latestErrorSeconds) {
+                         double latestOffsetSeconds, double latestErrorSeconds,
+                         boolean prefer, boolean noselect, boolean trust, boolean require) {
 
     /** Source mode as chronyc shows it (code = wire value). */
     public enum Mode {

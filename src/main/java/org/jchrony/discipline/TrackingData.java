@@ -13,7 +13,8 @@ import java.net.InetAddress;
  * @param currentCorrectionSeconds System time: correction still to be applied (positive = clock slow of NTP time)
  * @param lastOffsetSeconds     Last offset (positive = local clock was ahead)
  * @param rmsOffsetSeconds      RMS offset (long-term average)
- * @param freqPpm               Frequency: the correction applied to the clock (positive shown as "slow")
+ * @param freqPpm               Frequency: how fast the uncorrected clock runs, as chronyd reports it: negative =
+ *                              slow (chronyc prints "N ppm slow"), i.e. the negation of the driver's correction
  * @param residualFreqPpm       Residual freq of the reference (positive = local clock still fast)
  * @param skewPpm               Skew
  * @param rootDelaySeconds      Root delay

@@ -98,7 +98,9 @@ public final class NtpSource implements SelectableSource {
     private int lastLeap = 3;
     private int lastRemoteRefId;
     private long validResponses;
+    private long matchedResponses;
     private long kodRate;
+    private NtpData lastData;
 
     public NtpSource(String name, SourceAddress address, Kind kind, SourceOptions opts, LocalClock clock,
                      Scheduler scheduler, RandomGenerator random, Transport transport, Listener listener) {
@@ -264,6 +266,7 @@ public final class NtpSource implements SelectableSource {
             return false;
         }
         awaiting = false;
+        matchedResponses++;
         lastRemoteTransmit = p.transmitTime();
         if (p.stratum() == 0 && p.leap() == NtpPacket.LEAP_UNSYNCHRONISED) {
             handleKod(p.referenceId());
@@ -303,6 +306,9 @@ public final class NtpSource implements SelectableSource {
         lastTests = new TestBits(true, true, true, t5, t6, t7, tA, tB, tC, tD);
         lastStratum = p.stratum();
         lastRemoteRefId = p.referenceId();
+        lastData = new NtpData(address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
+                rootDelay, rootDisp, p.referenceId(), refTimeNanos, -theta, delay, dispersion, (t3n - t2n) * 1e-9,
+                lastTests, requests, matchedResponses, validResponses + (lastTests.allOk() ? 1 : 0));
         if (!lastTests.allOk()) {
             log.debug("Source {} response failed tests {}", name, lastTests.render());
             return true;
@@ -421,6 +427,9 @@ public final class NtpSource implements SelectableSource {
     public long kodRateCount() { return kodRate; }
 
     public TestBits lastTests() { return lastTests; }
+
+    /** chronyc ntpdata for this source; null before the first genuine response. */
+    public NtpData ntpData() { return lastData; }
 
     public int lastStratum() { return lastStratum; }
 

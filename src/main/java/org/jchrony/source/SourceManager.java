@@ -259,9 +259,23 @@ public final class SourceManager {
                     + last.rootDelaySeconds() / 2 + last.rootDispersionSeconds();
             out.add(new SourceData(s.address(), s.name(), s.pollLog2(), s.lastStratum(), discipline.stateOf(s),
                     s.kind() == NtpSource.Kind.PEER ? SourceData.Mode.PEER : SourceData.Mode.SERVER, s.reach(),
-                    since, s.lastOrigOffsetSeconds(), adjusted, err));
+                    since, s.lastOrigOffsetSeconds(), adjusted, err, s.prefer(), s.noselect(), s.trust(), s.require()));
         }
         return out;
+    }
+
+    /** chronyc ntpdata for every source that has answered. */
+    public List<NtpData> ntpData() {
+        List<NtpData> out = new ArrayList<>();
+        for (NtpSource s : byAddress.values()) if (s.ntpData() != null) out.add(s.ntpData());
+        return out;
+    }
+
+    /** chronyc activity: sources online / offline (burst states are not tracked separately). */
+    public int[] activity() {
+        int on = 0, off = 0;
+        for (NtpSource s : byAddress.values()) if (s.online()) on++; else off++;
+        return new int[] {on, off};
     }
 
     /** chronyc sourcestats. */

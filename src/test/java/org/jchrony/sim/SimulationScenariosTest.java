@@ -131,6 +131,29 @@ class SimulationScenariosTest {
         double rawAhead = 0.5 + 40e-6 * sim.nowSeconds();
         assertThat(sim.manager.tracking().currentCorrectionSeconds())
                 .isCloseTo(-rawAhead, org.assertj.core.data.Offset.offset(1e-3));
-        assertThat(sim.manager.tracking().freqPpm()).isCloseTo(-40.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(sim.manager.tracking().freqPpm()).isCloseTo(40.0, org.assertj.core.data.Offset.offset(0.1));
+    }
+
+    @Test
+    void poolReplacesUnreachableAndFalsetickerMembers() {
+        Simulation sim = new Simulation(8, Simulation.ClockKind.SYSTEM, 0.010, 5.0, 0,
+                new Simulation.Net(0.001, 100e-6, 0, 0), DisciplineConfig.defaults());
+        SimServer s1 = sim.server(0, 2, Simulation.always());
+        SimServer dead = sim.server(0, 2, t -> false);
+        SimServer liar = sim.server(0.5, 2, Simulation.always());
+        SimServer s4 = sim.server(0, 2, Simulation.always());
+        SimServer s5 = sim.server(0, 2, Simulation.always());
+        SimServer s6 = sim.server(0, 2, Simulation.always());
+        var pool = sim.manager.addPool("pool.example", SourceOptions.defaults().withIburst(true).withMaxSources(4));
+        sim.start(1.0);
+        sim.runFor(60);
+        assertThat(pool.members()).extracting(NtpSource::address)
+                .containsExactly(s1.address, dead.address, liar.address, s4.address);
+        sim.runFor(2 * HOUR);
+        report(sim.figures("pool of 4: 1 dead, 1 falseticker", 1e-3, 1800));
+        assertThat(pool.members()).extracting(NtpSource::address)
+                .containsExactlyInAnyOrder(s1.address, s4.address, s5.address, s6.address);
+        assertThat(sim.manager.sources()).hasSize(4);
+        assertThat(sim.rmsError(1800)).isLessThan(100e-6);
     }
 }

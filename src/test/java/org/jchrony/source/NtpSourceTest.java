@@ -108,6 +108,13 @@ class NtpSourceTest {
         assertThat(s.reach()).isEqualTo(1);
         assertThat(s.lastTests().allOk()).isTrue();
         assertThat(s.lastTests().render()).isEqualTo("111 111 1111");
+        NtpData nd = s.ntpData();
+        assertThat(nd.stratum()).isEqualTo(1);
+        assertThat(nd.refId()).isEqualTo(0x47505300);
+        assertThat(nd.offsetSeconds()).isCloseTo(-0.25, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(nd.responseTimeSeconds()).isCloseTo(10e-6, org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(nd.totalTx()).isEqualTo(1);
+        assertThat(nd.totalValidRx()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,143 @@
+package org.jchrony.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Locale;
+import java.util.random.RandomGeneratorFactory;
+import org.jchrony.clock.NullClockDriver;
+import org.jchrony.discipline.DisciplineConfig;
+import org.jchrony.ntp.NtpPacket;
+import org.jchrony.ntp.NtpTimestamp;
+import org.jchrony.source.SourceAddress;
+import org.jchrony.source.SourceManager;
+import org.jchrony.source.SourceOptions;
+import org.jchrony.testutil.FreePorts;
+import org.jchrony.testutil.RealChronyd;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The oracle: Debian's chronyd (-x) synchronising on loopback to a test NTP server whose clock
+ * is 0.5 s ahead, compared with our SourceManager (null driver) fed by the same kind of server.
+ * Checks the sign conventions of the report records against what chronyc prints.
+ */
+class ChronydOracleTest {
+    static final double AHEAD = 0.5;
+    static final double FAST_PPM = 50.0;
+
+    /** A loopback NTP server answering with its clock {@code AHEAD} seconds ahead of the system clock. */
+    static final class AheadServer implements AutoCloseable {
+        final DatagramSocket socket;
+        final Thread thread;
+        volatile boolean running = true;
+
+        AheadServer(int port) throws Exception {
+            socket = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+            socket.setSoTimeout(200);
+            thread = new Thread(this::serve, "ahead-server");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static final long START = sysNanos();
+
+        static long sysNanos() {
+            java.time.Instant i = java.time.Instant.now();
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        }
+
+        /** The server's clock: AHEAD seconds ahead and running FAST_PPM fast. */
+        static long nowAhead() {
+            long sys = sysNanos();
+            return sys + Math.round((AHEAD + FAST_PPM * 1e-6 * (sys - START) * 1e-9) * 1e9);
+        }
+
+        void serve() {
+            byte[] buf = new byte[1024];
+            while (running) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(p);
+                    long rx = nowAhead();
+                    NtpPacket req = NtpPacket.decode(buf, 0, p.getLength());
+                    byte[] out = new NtpPacket(0, req.version(), 4, 1, req.pollLog2(), -20, 0, 0x10, 0x47505300,
+                            NtpTimestamp.fromUnixNanos(rx - 1_000_000_000L), req.transmitTime(),
+                            NtpTimestamp.fromUnixNanos(rx), NtpTimestamp.fromUnixNanos(nowAhead()), null).encode();
+                    socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
+                } catch (SocketTimeoutException e) {
+                    // loop
+                } catch (Exception e) {
+                    if (running) e.printStackTrace();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            running = false;
+            thread.join(2000);
+            socket.close();
+        }
+    }
+
+    @Test
+    void signConventionsMatchChronyc() throws Exception {
+        RealChronyd.assumeInstalled();
+        int port = FreePorts.udp();
+        java.nio.file.Path driftDir = java.nio.file.Files.createTempDirectory("drift");
+        java.nio.file.Path drift = driftDir.resolve("drift");
+        try (AheadServer server = new AheadServer(port)) {
+          try (RealChronyd c = RealChronyd.start(List.of(
+                     "server 127.0.0.1 port " + port + " iburst minpoll 0 maxpoll 0", "driftfile " + drift))) {
+            Thread.sleep(7000);
+            String sources = c.chronyc("-n", "sources");
+            String stats = c.chronyc("-n", "sourcestats");
+            String tracking = c.chronyc("tracking");
+            String csv = c.chronyc("-c", "-n", "sources");
+            String csvStats = c.chronyc("-c", "-n", "sourcestats");
+            String csvTracking = c.chronyc("-c", "tracking");
+            System.out.println("[oracle] chronyd 4.3, source 0.5 s ahead:\n" + sources + stats + tracking
+                    + csv + csvStats + csvTracking);
+            // chronyd: the system clock is behind the source => "slow of NTP time"
+            assertThat(tracking).contains("slow of NTP time");
+            double chronydLatest = Double.parseDouble(csv.trim().split(",")[8]);
+            double chronydStatsOffset = Double.parseDouble(csvStats.trim().split(",")[6]);
+
+            // ours, in simulation with the same situation (source 0.5 s ahead, -x)
+            Simulation sim = new Simulation(11, Simulation.ClockKind.NULL_DRIVER, -AHEAD, -FAST_PPM, 0,
+                    new Simulation.Net(0.0001, 5e-6, 0, 0), DisciplineConfig.defaults());
+            sim.addSource(sim.server(0, 1, Simulation.always()), SourceOptions.defaults().withIburst(true).withPoll(0, 0));
+            sim.start(1);
+            sim.runFor(7);
+            var ours = sim.manager.sources().getFirst();
+            var ourStats = sim.manager.sourceStats().getFirst();
+            var ourTracking = sim.manager.tracking();
+            System.out.println(String.format(Locale.ROOT,
+                    "[oracle] ours: latest orig %.6f adjusted %.6f err %.6f; stats offset %.6f; tracking corr %.6f last %.6f",
+                    ours.origLatestOffsetSeconds(), ours.latestOffsetSeconds(), ours.latestErrorSeconds(),
+                    ourStats.offsetSeconds(), ourTracking.currentCorrectionSeconds(), ourTracking.lastOffsetSeconds()));
+            // chronyc's csv 'sources' fields: ..., 8 = adjusted latest offset? (orig at 9)
+            System.out.println("[oracle] chronyd csv latest=" + chronydLatest + " stats offset=" + chronydStatsOffset);
+            assertThat(ourTracking.currentCorrectionSeconds()).isPositive(); // "slow of NTP time"
+            double chronydFreq = Double.parseDouble(csvTracking.trim().split(",")[7]);
+            assertThat(Math.signum(ourTracking.freqPpm())).isEqualTo(Math.signum(chronydFreq));
+            assertThat(ourTracking.freqPpm()).isCloseTo(chronydFreq, org.assertj.core.data.Offset.offset(20.0));
+            assertThat(ourTracking.stratum()).isEqualTo(2);
+          }
+          String driftText = java.nio.file.Files.exists(drift) ? java.nio.file.Files.readString(drift) : "(none)";
+          System.out.println("[oracle] chronyd driftfile after exit: " + driftText);
+          var d = new org.jchrony.clock.Driftfile(drift).read();
+          if (d.isPresent()) {
+              // chronyd's driftfile holds the frequency as tracking reports it (negative = clock slow)
+              assertThat(d.get().freqPpm()).isCloseTo(-FAST_PPM, org.assertj.core.data.Offset.offset(10.0));
+          }
+        } finally {
+            java.nio.file.Files.deleteIfExists(drift);
+            java.nio.file.Files.deleteIfExists(driftDir);
+        }
+    }
+}
