@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -114,18 +115,32 @@ public final class Jchronyc implements AutoCloseable {
 
     private static final ReplyBody EMPTY = new ReplyBody.Empty();
 
+    private boolean newGeneration;
+
     /** chronyc's request_reply: retries over the remaining addresses, prints status lines. */
     private CandmCodec.Reply requestReply(Command command, int expectedReply, boolean verbose) {
         CandmCodec.Reply reply = null;
         while (true) {
             if (client != null) {
                 try {
+                    client.setNewGeneration(newGeneration);
                     reply = client.request(command);
                 } catch (IOException e) {
                     reply = null;
                 }
             }
-            if (reply != null) break;
+            if (reply != null) {
+                Command newer = newerForm(command);
+                if (!newGeneration && newer != null && (reply.status() == Status.INVALID.code()
+                        || reply.status() == Status.BAD_PKT_LENGTH.code())) {
+                    // a chronyd 4.4+ that no longer takes chronyc 4.3's form: use the newer one
+                    newGeneration = true;
+                    command = newer;
+                    reply = null;
+                    continue;
+                }
+                break;
+            }
             if (openIo()) continue;
             out.print("506 Cannot talk to daemon\n");
             return null;
@@ -136,11 +151,24 @@ public final class Jchronyc implements AutoCloseable {
                 && status != Status.ACCESS_DENIED.code()) {
             return null;
         }
-        if (reply.replyCode() != expectedReply) {
+        if (reply.replyCode() != expectedReply
+                && !(expectedReply == RPY_SERVER_STATS3 && reply.replyCode() == RPY_SERVER_STATS4)
+                && !(expectedReply == RPY_NTP_DATA && reply.replyCode() == RPY_NTP_DATA2)) {
             out.print("508 Bad reply from daemon\n");
             return null;
         }
         return reply;
+    }
+
+    /** The chronyc 4.4+ form of a request whose 4.3 form newer daemons reject, or null. */
+    private static Command newerForm(Command c) {
+        return switch (c) {
+            case Command.NoData n when n.code() == REQ_SERVER_STATS -> c;
+            case Command.Address a when a.code() == REQ_NTP_DATA -> c;
+            case Command.Local l when l.code() == REQ_LOCAL2 -> new Command.Local(REQ_LOCAL3, l.on(), l.stratum(),
+                    l.distanceSeconds(), l.orphan(), 0.0, 0.0, l.orphan() ? 300.0 : 0.0);
+            default -> null;
+        };
     }
 
     // ------------------------------------------------------------------ lines
@@ -540,6 +568,10 @@ public final class Jchronyc implements AutoCloseable {
         int stratum = 10;
         double distance = 1.0;
         boolean orphan = false;
+        double activate = 0.0;
+        double waitSynced = 0.0;
+        double waitUnsynced = -1.0;
+        boolean newOptions = false;
         String[] w = line.isEmpty() ? new String[0] : line.split(" ");
         for (int i = 0; i < w.length; i++) {
             String cmd = w[i].toLowerCase(Locale.ROOT);
@@ -551,10 +583,16 @@ public final class Jchronyc implements AutoCloseable {
                     i++;
                 }
                 case "orphan" -> orphan = true;
-                case "distance" -> {
+                case "distance", "activate", "waitsynced", "waitunsynced" -> {
                     Double d = i + 1 < w.length ? scanDouble(w[i + 1]) : null;
                     if (d == null) return localError();
-                    distance = d;
+                    switch (cmd) {
+                        case "distance" -> distance = d;
+                        case "activate" -> activate = d;
+                        case "waitsynced" -> waitSynced = d;
+                        default -> waitUnsynced = d;
+                    }
+                    newOptions |= !cmd.equals("distance");
                     i++;
                 }
                 default -> {
@@ -562,7 +600,10 @@ public final class Jchronyc implements AutoCloseable {
                 }
             }
         }
-        return new Command.Local(REQ_LOCAL2, true, stratum, distance, orphan, 0, 0, 0);
+        if (waitUnsynced < 0.0) waitUnsynced = orphan ? 300.0 : 0.0;
+        // chronyc 4.3's LOCAL2 unless a 4.7+ option needs LOCAL3
+        return new Command.Local(newOptions ? REQ_LOCAL3 : REQ_LOCAL2, true, stratum, distance, orphan, activate,
+                waitSynced, waitUnsynced);
     }
 
     private Command localError() {
@@ -900,6 +941,7 @@ public final class Jchronyc implements AutoCloseable {
             var d = ((ReplyBody.NtpData) r.body()).report();
             if (json != null) json.add("ntpdata", d);
             if (!specified) pr.info("\n");
+            boolean newForm = ((ReplyBody.NtpData) r.body()).newForm();
             int flags = d.flags();
             pr.print("Remote address  : %s (%R)\n"
                     + "Remote port     : %u\n"
@@ -927,7 +969,8 @@ public final class Jchronyc implements AutoCloseable {
                     + "Total TX        : %U\n"
                     + "Total RX        : %U\n"
                     + "Total valid RX  : %U\n"
-                    + "Total good RX   : %U\n",
+                    + "Total good RX   : %U\n"
+                    + (newForm ? "Total kernel TX : %U\nTotal kernel RX : %U\nTotal HW TX     : %U\nTotal HW RX     : %U\n" : ""),
                     d.remoteAddress().toString(), ipToRefid(d.remoteAddress()) & 0xffffffffL, d.remotePort(),
                     d.localAddress().toString(), ipToRefid(d.localAddress()) & 0xffffffffL, d.leap(), d.version(),
                     d.mode(), d.stratum(), d.pollLog2(), Math.pow(2, d.pollLog2()), d.precisionLog2(),
@@ -936,7 +979,7 @@ public final class Jchronyc implements AutoCloseable {
                     d.offsetSeconds(), d.peerDelaySeconds(), d.peerDispersionSeconds(), d.responseTimeSeconds(),
                     d.jitterAsymmetry(), flags >> 7, flags >> 4, flags, flags & 0x4000, flags & 0x8000,
                     d.txTssChar(), d.rxTssChar(), d.totalTxCount(), d.totalRxCount(), d.totalValidCount(),
-                    d.totalGoodCount());
+                    d.totalGoodCount(), d.totalKernelTxTs(), d.totalKernelRxTs(), d.totalHwTxTs(), d.totalHwRxTs());
         }
         return true;
     }
@@ -984,19 +1027,20 @@ public final class Jchronyc implements AutoCloseable {
         if (r == null) return false;
         var s = ((ReplyBody.ServerStats) r.body()).report();
         if (json != null) json.add("serverstats", s);
-        pr.print("NTP packets received       : %U\n"
-                + "NTP packets dropped        : %U\n"
-                + "Command packets received   : %U\n"
-                + "Command packets dropped    : %U\n"
-                + "Client log records dropped : %U\n"
-                + "NTS-KE connections accepted: %U\n"
-                + "NTS-KE connections dropped : %U\n"
-                + "Authenticated NTP packets  : %U\n"
-                + "Interleaved NTP packets    : %U\n"
-                + "NTP timestamps held        : %U\n"
-                + "NTP timestamp span         : %U\n",
-                s.ntpHits(), s.ntpDrops(), s.cmdHits(), s.cmdDrops(), s.logDrops(), s.nkeHits(), s.nkeDrops(),
-                s.ntpAuthHits(), s.ntpInterleavedHits(), s.ntpTimestamps(), s.ntpSpanSeconds());
+        String[] labels = {"NTP packets received       ", "NTP packets dropped        ", "Command packets received   ",
+                "Command packets dropped    ", "Client log records dropped ", "NTS-KE connections accepted",
+                "NTS-KE connections dropped ", "Authenticated NTP packets  ", "Interleaved NTP packets    ",
+                "NTP timestamps held        ", "NTP timestamp span         ", "NTP daemon RX timestamps   ",
+                "NTP daemon TX timestamps   ", "NTP kernel RX timestamps   ", "NTP kernel TX timestamps   ",
+                "NTP hardware RX timestamps ", "NTP hardware TX timestamps "};
+        Object[] values = {s.ntpHits(), s.ntpDrops(), s.cmdHits(), s.cmdDrops(), s.logDrops(), s.nkeHits(), s.nkeDrops(),
+                s.ntpAuthHits(), s.ntpInterleavedHits(), s.ntpTimestamps(), s.ntpSpanSeconds(), s.ntpDaemonRxTimestamps(),
+                s.ntpDaemonTxTimestamps(), s.ntpKernelRxTimestamps(), s.ntpKernelTxTimestamps(), s.ntpHwRxTimestamps(),
+                s.ntpHwTxTimestamps()};
+        int n = ((ReplyBody.ServerStats) r.body()).newForm() ? 17 : 11;
+        StringBuilder format = new StringBuilder();
+        for (int i = 0; i < n; i++) format.append(labels[i]).append(": %U\n");
+        pr.print(format.toString(), Arrays.copyOf(values, n));
         return true;
     }
 

@@ -82,7 +82,13 @@ public final class InMemoryTarget implements CommandTarget {
     @Override public Status modifyOffset(IpAddr address, int refId, double offset) { return call("offset " + address + " " + offset); }
     @Override public Status modifyMaxUpdateSkew(double skew) { return call("maxupdateskew " + skew); }
     @Override public Status modifyMakestep(int limit, double threshold) { return call("makestep " + threshold + " " + limit); }
-    @Override public Status simple(int code, long now) { return call("simple " + code); }
+    @Override public Status simple(int code, long now) {
+        if ((code == Candm.REQ_WRITERTC || code == Candm.REQ_TRIMRTC) && rtc == null) {
+            calls.add("simple " + code);
+            return Status.NO_RTC;
+        }
+        return call("simple " + code);
+    }
     @Override public Status reselectDistance(double d) { return call("reselectdist " + d); }
     @Override public Status local(boolean on, int stratum, double distance, boolean orphan, double a, double ws, double wu) {
         return call("local " + on + " " + stratum + " " + distance + " " + orphan);
