@@ -392,8 +392,7 @@ final class DaemonCore implements AutoCloseable {
         if (cfg.driftFile().isEmpty()) return;
         driftfile = new Driftfile(Path.of(cfg.driftFile().get()));
         driftfile.read().ifPresent(d -> {
-            driver.setFrequencyPpm(d.freqPpm());
-            sources.discipline().setInitialFrequency(d.freqPpm(), d.skewPpm());
+            sources.discipline().loadDrift(d);
             LOG.info("Frequency {} +/- {} ppm read from {}", String.format("%.3f", d.freqPpm()),
                     String.format("%.3f", d.skewPpm()), driftfile.path());
         });
@@ -402,7 +401,7 @@ final class DaemonCore implements AutoCloseable {
     private void writeDriftfile() {
         if (driftfile == null || driver == null || sources == null) return;
         try {
-            driftfile.write(new Driftfile.Drift(driver.readFrequencyPpm(), sources.discipline().skewPpm()));
+            driftfile.write(sources.discipline().drift());
         } catch (IOException e) {
             LOG.warn("Could not write {} : {}", driftfile.path(), e.getMessage());
         }
