@@ -93,7 +93,7 @@ class AccessListOracleTest {
                 for (int k = 0; k < CLIENTS.size(); k++) replies.add(null);
             } else {
                 try (RealChronyd c = RealChronyd.start(conf)) {
-                    replies = OracleSupport.probeAll(c.ntpPort(), probes, 250);
+                    replies = OracleSupport.probeAll(c.ntpPort(), probes, 350);
                 }
             }
             StringBuilder theirs = new StringBuilder();
