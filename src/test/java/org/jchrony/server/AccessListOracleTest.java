@@ -51,6 +51,36 @@ class AccessListOracleTest {
             "127.0.1.1", "127.0.16.1", "127.1.0.1", "127.15.0.1", "127.16.0.1", "127.31.255.1",
             "127.32.0.1", "127.64.0.1", "127.127.0.1", "127.128.0.1", "127.255.255.254");
 
+    @Test
+    void ipv6ClientsLikeChronyd() throws Exception {
+        RealChronyd.assumeInstalled();
+        byte[] request = OracleSupport.corpus().stream().filter(e -> e.name().equals("v4-mode3")).findFirst().orElseThrow().bytes();
+        List<List<String>> configs = List.of(
+                List.of("allow ::1"),
+                List.of("allow 127.0.0.0/8", "allow ::/0", "deny ::1"),
+                List.of("allow 127.0.0.0/8", "deny ::/0", "allow ::/1"),
+                List.of("allow all", "deny ::0/127"),
+                List.of("allow 127.0.0.0/8", "allow ::/0"),
+                List.of("allow 127.0.0.0/8"),
+                List.of("allow 127.0.0.0/8", "allow"));
+        StringBuilder theirs = new StringBuilder();
+        StringBuilder mine = new StringBuilder();
+        byte[] loop6 = InetAddress.getByName("::1").getAddress();
+        for (List<String> config : configs) {
+            List<String> conf = new ArrayList<>(List.of("local stratum 10"));
+            conf.addAll(config);
+            AccessList acl = new AccessList();
+            for (String line : config) apply(acl, line);
+            try (RealChronyd c = RealChronyd.start(conf)) {
+                byte[] reply = OracleSupport.probeAll("::1", c.ntpPort(), List.of(new Probe("::1", request)), 350).get(0);
+                theirs.append(reply != null ? 'A' : '-');
+            }
+            mine.append(acl.allowed(loop6, PeerAddress.INET6) ? 'A' : '-');
+        }
+        assertThat(mine.toString()).isEqualTo(theirs.toString());
+        assertThat(theirs.toString()).contains("A").contains("-");
+    }
+
     /** Applies one chrony.conf allow/deny line to an AccessList, as the config layer will. */
     static void apply(AccessList acl, String line) throws Exception {
         String[] w = line.trim().split("\\s+");
@@ -93,7 +123,7 @@ class AccessListOracleTest {
                 for (int k = 0; k < CLIENTS.size(); k++) replies.add(null);
             } else {
                 try (RealChronyd c = RealChronyd.start(conf)) {
-                    replies = OracleSupport.probeAll(c.ntpPort(), probes, 250);
+                    replies = OracleSupport.probeAll(c.ntpPort(), probes, 350);
                 }
             }
             StringBuilder theirs = new StringBuilder();

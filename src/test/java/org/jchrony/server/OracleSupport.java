@@ -50,13 +50,17 @@ final class OracleSupport {
      * for replies, and returns each reply (null when none came) in order.
      */
     static List<byte[]> probeAll(int port, List<Probe> probes, int waitMillis) throws IOException, InterruptedException {
+        return probeAll("127.0.0.1", port, probes, waitMillis);
+    }
+
+    static List<byte[]> probeAll(String server, int port, List<Probe> probes, int waitMillis) throws IOException, InterruptedException {
         List<DatagramSocket> sockets = new ArrayList<>();
         List<byte[]> replies = new ArrayList<>();
         try {
             for (Probe p : probes) {
                 DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(p.source()), 0));
                 sockets.add(s);
-                s.send(new DatagramPacket(p.request(), p.request().length, InetAddress.getByName("127.0.0.1"), port));
+                s.send(new DatagramPacket(p.request(), p.request().length, InetAddress.getByName(server), port));
             }
             Thread.sleep(waitMillis);
             for (DatagramSocket s : sockets) {

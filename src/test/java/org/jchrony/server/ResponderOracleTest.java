@@ -22,10 +22,19 @@ import org.junit.jupiter.api.Test;
  */
 class ResponderOracleTest {
 
+    /** Source address of corpus entry i: all from 127.0.0.1, or each from its own 127.0.1.x / 127.0.2.x. */
+    private static String source(int i, boolean distinct) {
+        return distinct ? "127.0." + (1 + i / 250) + "." + (1 + i % 250) : "127.0.0.1";
+    }
+
     private static Map<String, String> runChronyd(List<String> conf, List<Entry> corpus) throws Exception {
+        return runChronyd(conf, corpus, false);
+    }
+
+    private static Map<String, String> runChronyd(List<String> conf, List<Entry> corpus, boolean distinct) throws Exception {
         try (RealChronyd c = RealChronyd.start(conf)) {
             List<Probe> probes = new ArrayList<>();
-            for (Entry e : corpus) probes.add(new Probe("127.0.0.1", e.bytes()));
+            for (int i = 0; i < corpus.size(); i++) probes.add(new Probe(source(i, distinct), corpus.get(i).bytes()));
             long now = OracleSupport.nowNanos();
             List<byte[]> replies = OracleSupport.probeAll(c.ntpPort(), probes, 400);
             Map<String, String> out = new LinkedHashMap<>();
@@ -37,13 +46,19 @@ class ResponderOracleTest {
     }
 
     private static Map<String, String> runOurs(ServerSnapshot snap, AccessList acl, ClientLog log, List<Entry> corpus) {
+        return runOurs(snap, acl, log, corpus, false);
+    }
+
+    private static Map<String, String> runOurs(ServerSnapshot snap, AccessList acl, ClientLog log, List<Entry> corpus,
+            boolean distinct) {
         Responder r = new Responder(new ServerSnapshotHolder(snap), OracleSupport::nowNanos, acl, log, null,
                 new SplittableRandom(7));
         PeerAddress peer = new PeerAddress();
-        peer.setInet4(0x7f000001, 40000);
         Map<String, String> out = new LinkedHashMap<>();
         byte[] reply = new byte[2048];
-        for (Entry e : corpus) {
+        for (int i = 0; i < corpus.size(); i++) {
+            Entry e = corpus.get(i);
+            peer.setInet4(distinct ? 0x7f000000 | (1 + i / 250) << 8 | (1 + i % 250) : 0x7f000001, 40000);
             long now = OracleSupport.nowNanos();
             int n = r.handle(e.bytes(), e.bytes().length, peer, now, reply);
             out.put(e.name(), OracleSupport.describe(n == 0 ? null : java.util.Arrays.copyOf(reply, n), e.bytes(), now));
@@ -88,6 +103,21 @@ class ResponderOracleTest {
         ClientLog log = ClientLog.unlimited(new SplittableRandom(1));
         Map<String, String> ours = runOurs(ServerSnapshot.unsynchronised(chronydPrecision()), allow127(), log, corpus);
         assertThat(ours).containsExactlyEntriesOf(chronyd);
+    }
+
+    @Test
+    void corpusAnsweredLikeChronydWithRatelimit() throws Exception {
+        RealChronyd.assumeInstalled();
+        // one request per source address, so only the advertised poll (>= interval) is affected
+        List<Entry> corpus = OracleSupport.corpus();
+        Map<String, String> chronyd = runChronyd(List.of("local stratum 10", "allow 127.0.0.0/8",
+                "ratelimit interval 4 burst 2"), corpus, true);
+        ClientLog log = new ClientLog(new RateLimit(4, 2, 2, 0), null, null, false, ClientLog.DEFAULT_LIMIT_BYTES,
+                new SplittableRandom(1));
+        Map<String, String> ours = runOurs(ServerSnapshot.localStratum(10, chronydPrecision()), allow127(), log, corpus, true);
+        assertThat(ours).containsExactlyEntriesOf(chronyd);
+        assertThat(chronyd.get("poll0")).contains("poll=4");
+        assertThat(chronyd.get("poll10")).contains("poll=10");
     }
 
     @Test
