@@ -85,7 +85,6 @@ final class DaemonCore implements AutoCloseable {
     private Driftfile driftfile;
     private SourceManager sources;
     private ClientLog clientLog;
-    private Responder responder;
     private int precisionLog2 = ServerSnapshot.DEFAULT_PRECISION_LOG2;
     private volatile DaemonCommandTarget.LocalSettings local;
     private volatile ReferenceState reference = ReferenceState.UNSYNCHRONISED;
@@ -185,14 +184,18 @@ final class DaemonCore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DaemonException(e.getMessage());
         }
-        responder = new Responder(snapshots, realtime, ntpAccess, clientLog, null, random);
+        // One Responder per server loop thread (it keeps per-thread scratch state); all share
+        // the snapshot, access list and client log.
+        ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
+                () -> new Responder(snapshots, realtime, ntpAccess, clientLog, null, new java.util.SplittableRandom(random.nextLong())));
+        org.jchrony.server.DatagramHandler serve = (in, len, peer, rx, out) -> perLoop.get().handle(in, len, peer, rx, out);
         if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
             serverGroup = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("jchronyd-ntp"), EpollIoHandler.newFactory());
             UdpSocketOptions so = new UdpSocketOptions(false, cfg.bindDevice().orElse(null), cfg.dscp(), 0);
             try {
                 ntpSockets = NtpServerSockets.open(serverGroup, bindAddresses(cfg.bindAddress4(), cfg.bindAddress6()),
-                        cfg.ntpPort(), loops, so, responder);
+                        cfg.ntpPort(), loops, so, serve);
                 opened.add(ntpSockets);
             } catch (IOException e) {
                 throw new DaemonException("Could not open NTP socket: " + e.getMessage());
