@@ -50,7 +50,8 @@ public final class ConfigParser {
     public static ParseResult parseLines(List<String> lines, String name) throws ConfigException {
         State st = new State();
         for (int i = 0; i < lines.size(); i++) {
-            st.parseLine(new SourceLocation(name, i + 1), lines.get(i), lines.get(i).length());
+            String line = lines.get(i);
+            st.parseLine(new SourceLocation(name, i + 1), line, line.getBytes(StandardCharsets.UTF_8).length);
         }
         return st.finish();
     }
@@ -120,6 +121,12 @@ public final class ConfigParser {
         }
 
         void parseLine(SourceLocation loc, String raw, int cLength) throws ConfigException {
+            int nul = raw.indexOf('\0');
+            if (nul >= 0) {
+                // chronyd handles lines as C strings: nothing after a NUL byte counts
+                raw = raw.substring(0, nul);
+                cLength = raw.getBytes(StandardCharsets.UTF_8).length;
+            }
             if (cLength >= MAX_LINE_LENGTH) {
                 throw new ConfigException(loc, "String too long");
             }
@@ -130,7 +137,8 @@ public final class ConfigParser {
             int sp = line.indexOf(' ');
             String command = sp < 0 ? line : line.substring(0, sp);
             String args = sp < 0 ? "" : line.substring(sp + 1);
-            boolean expands = command.equalsIgnoreCase("include") || command.equalsIgnoreCase("confdir");
+            String lower = LineParser.asciiLower(command);
+            boolean expands = lower.equals("include") || lower.equals("confdir");
             if (!expands) {
                 printed.add(line);
             }
