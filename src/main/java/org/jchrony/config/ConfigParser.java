@@ -196,6 +196,16 @@ public final class ConfigParser {
     }
 
     private static String decode(byte[] b, int start, int end) {
+        boolean ascii = true;
+        for (int i = start; i < end; i++) {
+            if (b[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)

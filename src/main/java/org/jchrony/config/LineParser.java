@@ -20,6 +20,11 @@ import org.jchrony.config.SourceOptions.SelectOption;
  * directive", "Invalid value N in X directive (min A, max B)", "Invalid option in X directive").
  */
 final class LineParser {
+    private static final java.util.regex.Pattern SHORT_IPV4 = java.util.regex.Pattern.compile("\\d+(\\.\\d+){0,2}");
+    private static final java.util.regex.Pattern HOSTNAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?");
+    private static final java.util.regex.Pattern ALL_NUMERIC = java.util.regex.Pattern.compile("[0-9.]+");
+
     private LineParser() {
     }
 
@@ -565,7 +570,7 @@ final class LineParser {
             return checkedSubnet(c, ip.get(), b);
         }
         // Shortened IPv4 network: 1 to 3 decimal numbers ("10", "10.1", "10.1.2").
-        if (addr.matches("\\d+(\\.\\d+){0,2}")) {
+        if (SHORT_IPV4.matcher(addr).matches()) {
             String[] parts = addr.split("\\.");
             byte[] b = new byte[4];
             for (int i = 0; i < parts.length; i++) {
@@ -601,10 +606,10 @@ final class LineParser {
 
     /** A DNS name: dot-separated labels of letters, digits, '-' and '_', not all-numeric. */
     static boolean looksLikeHostname(String s) {
-        if (s.isEmpty() || s.length() > 253 || !s.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?")) {
+        if (s.isEmpty() || s.length() > 253 || !HOSTNAME.matcher(s).matches()) {
             return false;
         }
-        return !s.matches("[0-9.]+");
+        return !ALL_NUMERIC.matcher(s).matches();
     }
 
     private static Directive bindCmdAddress(Ctx c) throws ConfigException {
