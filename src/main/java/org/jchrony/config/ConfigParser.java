@@ -100,10 +100,15 @@ public final class ConfigParser {
                 throw error(from, file, "Maximum include level reached");
             }
             byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw error(from, file, "Could not open " + file + " : " + reason(e));
+            if (Files.isDirectory(file) && Files.isReadable(file)) {
+                // chronyd opens a directory fine and reads no line from it
+                bytes = new byte[0];
+            } else {
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw error(from, file, "Could not open " + file + " : " + reason(e));
+                }
             }
             level++;
             String name = file.toString();

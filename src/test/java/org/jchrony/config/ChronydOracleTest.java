@@ -82,6 +82,16 @@ class ChronydOracleTest {
     }
 
     @Test
+    void includingADirectoryReadsNothingLikeChronyd() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "include " + dir.resolve("sub") + "\nserver a\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+    }
+
+    @Test
     void commandLineDirectivesPrintLikeChronyd() throws Exception {
         List<String> lines = List.of("server  192.0.2.1   iburst", "allow", "# not printed", "local stratum 8");
         Run real = chronyd(lines);
