@@ -11,7 +11,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,7 +157,13 @@ public final class ConfigParser {
             }
             switch (d) {
                 case Directive.Include inc -> {
-                    for (Path p : glob(inc.pattern())) {
+                    List<Path> files;
+                    try {
+                        files = glob(inc.pattern());
+                    } catch (GlobAbortedException e) {
+                        throw new ConfigException(loc, "Could not search for files matching " + inc.pattern());
+                    }
+                    for (Path p : files) {
                         readFile(p, Optional.of(loc));
                     }
                 }
@@ -254,13 +259,20 @@ public final class ConfigParser {
         return out;
     }
 
+    /** glob(3) with GLOB_ERR gave up: a directory it had to read could not be read. */
+    static final class GlobAbortedException extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
     /**
-     * Expands an include pattern like glob(3) with GLOB_NOMAGIC: a pattern without wildcards
-     * is returned as is (so a missing file is an error when opened); a pattern with wildcards
-     * yields the existing matches in name order, possibly none. Wildcards: {@code * ? [...]}
-     * in any path component; a leading dot must be matched explicitly.
+     * Expands an include pattern like glob(3) with GLOB_NOMAGIC|GLOB_ERR: a pattern without
+     * wildcards is returned as is (so a missing file is an error when opened); a pattern with
+     * wildcards yields the existing matches in name order, possibly none. Wildcards:
+     * {@code * ? [...]} in any path component; a leading dot must be matched explicitly. A
+     * directory to search that is named literally and is missing or unreadable aborts, as
+     * glibc does ("Could not search for files matching ...").
      */
-    static List<Path> glob(String pattern) {
+    static List<Path> glob(String pattern) throws GlobAbortedException {
         if (!hasMagic(pattern)) {
             return List.of(Path.of(pattern));
         }
@@ -268,6 +280,7 @@ public final class ConfigParser {
         String[] comps = pattern.split("/+");
         List<String> current = new ArrayList<>();
         current.add(absolute ? "/" : "");
+        boolean expandedBefore = false;
         for (String comp : comps) {
             if (comp.isEmpty()) {
                 continue;
@@ -278,9 +291,26 @@ public final class ConfigParser {
                     next.add(join(base, comp));
                     continue;
                 }
+                Path dirPath = Path.of(base.isEmpty() ? "." : base);
+                List<Path> entries;
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dirPath)) {
+                    entries = new ArrayList<>();
+                    for (Path p : ds) {
+                        entries.add(p);
+                    }
+                } catch (NotDirectoryException e) {
+                    continue;
+                } catch (NoSuchFileException e) {
+                    if (expandedBefore) {
+                        continue; // the directory came from a wildcard match: simply no match
+                    }
+                    throw new GlobAbortedException();
+                } catch (IOException e) {
+                    throw new GlobAbortedException();
+                }
                 PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + toJavaGlob(comp));
                 List<String> matches = new ArrayList<>();
-                for (Path p : listDir(Path.of(base.isEmpty() ? "." : base))) {
+                for (Path p : entries) {
                     Path n = p.getFileName();
                     if (n.toString().startsWith(".") && !comp.startsWith(".")) {
                         continue;
@@ -292,20 +322,21 @@ public final class ConfigParser {
                 matches.sort(null);
                 next.addAll(matches);
             }
+            if (hasMagic(comp)) {
+                expandedBefore = true;
+            }
             current = next;
         }
-        Map<String, Path> result = new LinkedHashMap<>();
+        List<String> found = new ArrayList<>();
         for (String s : current) {
-            Path p = Path.of(s);
-            if (Files.exists(p)) {
-                result.put(s, p);
+            if (Files.exists(Path.of(s))) {
+                found.add(s);
             }
         }
-        List<String> keys = new ArrayList<>(result.keySet());
-        keys.sort(null);
+        found.sort(null);
         List<Path> out = new ArrayList<>();
-        for (String k : keys) {
-            out.add(result.get(k));
+        for (String k : found) {
+            out.add(Path.of(k));
         }
         return out;
     }

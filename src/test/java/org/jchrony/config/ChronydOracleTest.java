@@ -92,6 +92,27 @@ class ChronydOracleTest {
     }
 
     @Test
+    void includeGlobEdgeCasesLikeChronyd() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("afile"), "");
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "include " + dir + "/empty/*.conf\ninclude " + dir + "/e*/missing/*.conf\n"
+                + "include " + dir + "/afile/*.conf\nserver a\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+        for (String bad : List.of("include " + dir + "/nothing/*.conf", "include " + dir + "/missing.conf",
+                "include " + main, "x".repeat(2047))) {
+            Files.writeString(main, bad + "\n");
+            Run r = chronyd(List.of("-f", main.toString()));
+            assertNotEquals(0, r.exitCode());
+            String what = r.stderr().substring(r.stderr().indexOf("Fatal error : ") + 14).strip()
+                    .replace(" at line 1 in file " + main, "");
+            assertThatThrownBy(() -> ConfigParser.parseFile(main)).hasMessageEndingWith(": " + what);
+        }
+    }
+
+    @Test
     void commandLineDirectivesPrintLikeChronyd() throws Exception {
         List<String> lines = List.of("server  192.0.2.1   iburst", "allow", "# not printed", "local stratum 8");
         Run real = chronyd(lines);
