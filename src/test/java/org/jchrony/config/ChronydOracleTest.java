@@ -113,6 +113,23 @@ class ChronydOracleTest {
     }
 
     @Test
+    void confdirOrderAndShadowingLikeChronyd() throws Exception {
+        for (String[] f : new String[][] {{"d1/20-b.conf", "maxupdateskew 1"}, {"d1/10-a.conf", "maxupdateskew 2"},
+                {"d2/10-a.conf", "maxupdateskew 3"}, {"d2/15-c.conf", "maxupdateskew 4"}, {"d2/B.conf", "maxupdateskew 5"},
+                {"d2/.h.conf", "maxupdateskew 6"}, {"d3/_x.conf", "maxupdateskew 7"}, {"d3/x.sources", "server s"}}) {
+            Path p = dir.resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f[1] + "\n");
+        }
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "confdir " + dir.resolve("d1") + " " + dir.resolve("none") + " " + dir.resolve("d2")
+                + " " + dir.resolve("d3") + "\nconfdir " + dir.resolve("d2") + " " + dir.resolve("d1") + "\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+    }
+
+    @Test
     void commandLineDirectivesPrintLikeChronyd() throws Exception {
         List<String> lines = List.of("server  192.0.2.1   iburst", "allow", "# not printed", "local stratum 8");
         Run real = chronyd(lines);
