@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Reads chrony.conf the way chronyd 4.8 does: line by line (at most 2047 characters a line),
@@ -37,7 +38,16 @@ public final class ConfigParser {
 
     /** Parses a configuration file and everything it includes. */
     public static ParseResult parseFile(Path file) throws ConfigException {
-        State st = new State();
+        return parseFile(file, line -> { });
+    }
+
+    /**
+     * As {@link #parseFile(Path)}, also handing each directive line to {@code printer} as it is
+     * reached, before it is checked, in the form {@code chronyd -p} prints: on an error the
+     * lines up to and including the bad one have been printed, as chronyd does.
+     */
+    public static ParseResult parseFile(Path file, Consumer<String> printer) throws ConfigException {
+        State st = new State(printer);
         st.readFile(file, Optional.empty());
         return st.finish();
     }
@@ -47,7 +57,13 @@ public final class ConfigParser {
      * ({@code chronyd 'server foo iburst' 'allow'}), under a pseudo file name used in messages.
      */
     public static ParseResult parseLines(List<String> lines, String name) throws ConfigException {
-        State st = new State();
+        return parseLines(lines, name, line -> { });
+    }
+
+    /** As {@link #parseLines(List, String)} with a {@code -p} printer as in {@link #parseFile(Path, Consumer)}. */
+    public static ParseResult parseLines(List<String> lines, String name, Consumer<String> printer)
+            throws ConfigException {
+        State st = new State(printer);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             st.parseLine(new SourceLocation(name, i + 1), line, line.getBytes(StandardCharsets.UTF_8).length);
@@ -85,7 +101,12 @@ public final class ConfigParser {
         final List<Directive.SourceDir> sourceDirs = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<String> printed = new ArrayList<>();
+        final Consumer<String> printer;
         int level;
+
+        State(Consumer<String> printer) {
+            this.printer = printer;
+        }
 
         ParseResult finish() {
             SourceDirContents sd = loadSourceDirs(sourceDirs);
@@ -145,6 +166,7 @@ public final class ConfigParser {
             boolean expands = lower.equals("include") || lower.equals("confdir");
             if (!expands) {
                 printed.add(line);
+                printer.accept(line);
             }
             Directive d = LineParser.parse(loc, command, args);
             directives.add(d);

@@ -130,6 +130,20 @@ class ChronydOracleTest {
     }
 
     @Test
+    void printsUpToTheBadLineLikeChronyd() throws Exception {
+        Path inc = dir.resolve("inc.conf");
+        Files.writeString(inc, "rtcsync\nmaxupdateskew x\nserver never.printed\n");
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "server a iburst\ninclude " + inc + "\nserver b\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertNotEquals(0, real.exitCode());
+        StringBuilder out = new StringBuilder();
+        assertThatThrownBy(() -> ConfigParser.parseFile(main, l -> out.append(l).append('\n')))
+                .hasMessage(inc + ":2: Could not parse maxupdateskew directive");
+        assertEquals(real.stdout(), out.toString());
+    }
+
+    @Test
     void commandLineDirectivesPrintLikeChronyd() throws Exception {
         List<String> lines = List.of("server  192.0.2.1   iburst", "allow", "# not printed", "local stratum 8");
         Run real = chronyd(lines);
