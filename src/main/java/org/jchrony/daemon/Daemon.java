@@ -89,7 +89,11 @@ public final class Daemon {
         stopStack.push(core);
         if (options.oneShot()) core.onFirstUpdate(() -> new Thread(this::stop, "jchronyd-oneshot").start());
         if (options.timeoutSeconds() >= 0) {
-            core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> new Thread(this::stop, "jchronyd-timeout").start());
+            // chronyd -t: exit after the timeout, with a non-zero status if not synchronised.
+            core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> {
+                exitStatus = core.synchronised() ? 0 : 1;
+                new Thread(this::stop, "jchronyd-timeout").start();
+            });
         }
         core.notifyReady();
     }
@@ -100,6 +104,7 @@ public final class Daemon {
      * directory is checked later as chronyd checks it.
      */
     private void createCommandSocketDirectory() {
+        if (options.oneShot()) return;
         config.bindCmdSocket().filter(p -> !p.isEmpty()).map(p -> Path.of(p).toAbsolutePath().getParent()).ifPresent(dir -> {
             if (Files.exists(dir)) return;
             try {

@@ -447,6 +447,11 @@ final class DaemonCore implements AutoCloseable {
         snapshots.publish(s);
     }
 
+    /** Whether the clock is synchronised to a source now. */
+    boolean synchronised() {
+        return reference.synchronised();
+    }
+
     /** Local stratum settings (for reports when not synchronised). */
     DaemonCommandTarget.LocalSettings local() {
         return local;
