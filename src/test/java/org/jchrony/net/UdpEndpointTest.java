@@ -93,6 +93,8 @@ class UdpEndpointTest {
             assertThat(s.peer().localIfIndex()).isPositive();
             assertThat(s.rxNanos()).isBetween(before, after);
             assertThat(s.thread()).doesNotContain("main");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
             assertThat(server.stats().received()).isEqualTo(1);
             assertThat(server.stats().replied()).isEqualTo(1);
             assertThat(server.stats().withoutKernelTimestamp()).isZero();
@@ -156,6 +158,8 @@ class UdpEndpointTest {
                     .isInstanceOf(SocketTimeoutException.class);
             client.setSoTimeout(2000);
             assertThat(roundTrip(client, "still alive")).isEqualTo("re:still alive");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
             UdpEndpoint.Stats st = server.stats();
             assertThat(st.received()).isEqualTo(6);
             assertThat(st.truncated()).isEqualTo(1);
