@@ -219,6 +219,21 @@ class UdpEndpointTest {
     }
 
     @Test
+    void shuttingDownTheLoopsClosesTheSockets() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        IoEventLoopGroup own = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        NtpServerSockets server = NtpServerSockets.open(own, List.of(lo), 0, 1, UdpSocketOptions.DEFAULT, (in, len, p, rx, out) -> 0);
+        int port = server.port(lo);
+        assertThat(server.endpoints().get(0).socket().isOpen()).isTrue();
+        own.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close(); // closes on the caller's thread once the loop has gone (usually the loop did already)
+        assertThat(server.endpoints().get(0).socket().isOpen()).isFalse();
+        try (UdpSocket again = UdpSocket.open(lo, port, UdpSocketOptions.DEFAULT)) { // port free again
+            assertThat(again.localPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void reusePortLetsSeveralSocketsShareAPort() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         UdpSocketOptions reuse = UdpSocketOptions.DEFAULT.withReusePort(true);
