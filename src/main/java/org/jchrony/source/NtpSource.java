@@ -197,8 +197,11 @@ public final class NtpSource implements SelectableSource {
             burstRemaining--;
             interval = Math.min(2.0, Math.scalb(1.0, effectivePollLog2()));
             if (burstRemaining == 0) interval = Math.scalb(1.0, effectivePollLog2());
+        } else if (opts.burst()) {
+            // burst option: up to three more requests at <=2 s until one gives a good sample
+            startBurst(1, 3);
+            interval = Math.min(2.0, Math.scalb(1.0, effectivePollLog2()));
         } else {
-            if (opts.burst()) startBurst(1, 4);
             interval = Math.scalb(1.0, effectivePollLog2());
         }
         if (burstRemaining == 0 && opts.presendLog2() > 0 && effectivePollLog2() >= opts.presendLog2()
@@ -209,7 +212,7 @@ public final class NtpSource implements SelectableSource {
     }
 
     private void presend() {
-        if (!started || demobilised || !online || awaiting) return;
+        if (!started || demobilised || !online || burstRemaining > 0) return;
         transmit(true);
     }
 

@@ -257,4 +257,57 @@ class NtpSourceTest {
         assertThat(NtpSource.refIdOf(InetAddress.getByName("192.0.2.1"))).isEqualTo(0xc0000201);
         assertThat(NtpSource.refIdOf(InetAddress.getByName("::1"))).isNotZero();
     }
+
+    @Test
+    void offsetOptionAndFilterShapeSamples() {
+        NtpSource s = source(SourceOptions.defaults().withPoll(4, 4).withCorrections(0, 0.001, 0).withFilter(3));
+        s.start();
+        assertThat(exchange(s, 0.010, 0.001)).isTrue();
+        assertThat(exchange(s, 0.030, 0.001)).isTrue();
+        assertThat(s.stats().size()).isZero(); // filter collects 3 measurements
+        assertThat(exchange(s, 0.020, 0.001)).isTrue();
+        assertThat(s.stats().size()).isEqualTo(1);
+        // median of 10/30/20 ms = 20 ms ahead, plus 1 ms offset option => local 21 ms behind
+        assertThat(s.stats().last().offsetSeconds()).isCloseTo(-0.021, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void minstratumRaisesTheStratumUsedInSelection() {
+        NtpSource s = source(SourceOptions.defaults().withCorrections(0, 0, 5));
+        assertThat(s.minStratum()).isEqualTo(5);
+    }
+
+    @Test
+    void burstOptionRetriesQuicklyUntilAGoodSample() {
+        NtpSource s = source(SourceOptions.defaults().withPoll(6, 6).withPresendAndBurst(0, true));
+        s.start();
+        sched.runUntil(T0 + 10_000_000_000L);
+        // no answers: the poll and three retries 2 s apart
+        assertThat(sent).hasSize(4);
+        assertThat(sentAt.get(1) - sentAt.get(0)).isEqualTo(2_000_000_000L);
+        sched.runUntil(sentAt.get(3) + 64_500_000_000L);
+        assertThat(sent).hasSize(5);
+        // answered at once: no retries
+        NtpPacket req = sent.getLast();
+        byte[] r = reply(req, sentAt.getLast(), 0, 0.001, 1, 0, 0);
+        sched.runUntil(sentAt.getLast() + 2_000_000L);
+        assertThat(s.handleResponse(r, 0, r.length, sched.now())).isTrue();
+        sched.runUntil(sched.now() + 60_000_000_000L);
+        assertThat(sent).hasSize(5);
+    }
+
+    @Test
+    void presendSendsAnExtraRequestBeforeLongPolls() {
+        NtpSource s = source(SourceOptions.defaults().withPoll(6, 6).withPresendAndBurst(6, false));
+        s.start();
+        sched.runUntil(T0 + 1_000_000_000L);
+        assertThat(sent).hasSize(1);
+        sched.runUntil(T0 + 63_000_000_000L);
+        assertThat(sent).hasSize(2); // presend 2 s before the poll
+        long presendAt = sentAt.get(1);
+        sched.runUntil(T0 + 66_000_000_000L);
+        assertThat(sent).hasSize(3);
+        assertThat(sentAt.get(2) - presendAt).isEqualTo(2_000_000_000L);
+        assertThat(s.requests()).isEqualTo(2); // the presend does not count as a poll
+    }
 }
