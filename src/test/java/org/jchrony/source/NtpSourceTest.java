@@ -35,6 +35,10 @@ class NtpSourceTest {
     }
 
     NtpSource source(SourceOptions opts) {
+        return source(opts, NtpSource.Kind.SERVER);
+    }
+
+    NtpSource source(SourceOptions opts, NtpSource.Kind kind) {
         Transport t = (pkt, len, dst) -> {
             try {
                 sent.add(NtpPacket.decode(pkt, 0, len));
@@ -49,7 +53,7 @@ class NtpSourceTest {
             @Override public void reachabilityChanged(NtpSource s) { events.add("reach:" + s.reach()); }
             @Override public void demobilised(NtpSource s, String reason) { events.add("demob:" + reason); }
         };
-        return new NtpSource("s", addr, NtpSource.Kind.SERVER, opts, new LocalClock(driver), sched,
+        return new NtpSource("s", addr, kind, opts, new LocalClock(driver), sched,
                 RandomGeneratorFactory.of("L64X128MixRandom").create(42), t, l);
     }
 
@@ -309,5 +313,24 @@ class NtpSourceTest {
         assertThat(sent).hasSize(3);
         assertThat(sentAt.get(2) - presendAt).isEqualTo(2_000_000_000L);
         assertThat(s.requests()).isEqualTo(2); // the presend does not count as a poll
+    }
+
+    @Test
+    void peerSendsSymmetricActiveAndAcceptsPassiveReplies() {
+        NtpSource s = source(SourceOptions.defaults(), NtpSource.Kind.PEER);
+        s.start();
+        sched.runUntil(T0 + 1_000_000_000L);
+        NtpPacket req = sent.getLast();
+        assertThat(req.mode()).isEqualTo(1);
+        long rx = sentAt.getLast() + 1_000_000;
+        byte[] r = new NtpPacket(0, 4, 2, 2, 6, -20, 0, 0, 0x0a000001, 0, req.transmitTime(),
+                NtpTimestamp.fromUnixNanos(rx), NtpTimestamp.fromUnixNanos(rx + 10_000), null).encode();
+        assertThat(s.handleResponse(r, 0, r.length, sentAt.getLast() + 2_010_000)).isTrue();
+        assertThat(s.stats().size()).isEqualTo(1);
+        // a server-mode reply is not a peer's answer
+        NtpSource srv = source(SourceOptions.defaults());
+        srv.start();
+        sched.runUntil(sched.now() + 1_000_000_000L);
+        assertThat(srv.handleResponse(r, 0, r.length, sched.now())).isFalse();
     }
 }
