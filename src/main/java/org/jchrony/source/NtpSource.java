@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Reachability register shifted on each request, bit set on each genuine response.</li>
  *   <li>The poll interval adapts between minpoll and maxpoll: it rises while the regression
  *       uses at least {@code polltarget} samples and falls when it uses fewer.</li>
- *   <li>iburst (four requests at ≤2 s at start), burst, KoD RATE (poll raised), KoD DENY/RSTR
+ *   <li>iburst (four requests a quarter poll apart, at most 2 s, at start), burst, KoD RATE (poll raised), KoD DENY/RSTR
  *       (source demobilised), offline/online, presend.</li>
  * </ul>
  * Not thread-safe: timers and {@link #handleResponse} run on the core thread.
@@ -44,6 +44,8 @@ public final class NtpSource implements SelectableSource {
     private static final double PHI = 15e-6;
     private static final double MAX_ROOT_DISTANCE = 16.0;
     private static final int MAX_KOD_POLL = 17;
+    /** Precision byte chronyd 4.3 puts in its client requests (observed on loopback). */
+    static final int REQUEST_PRECISION_FIELD = 32;
 
     /** How the source was configured. */
     public enum Kind { SERVER, PEER, POOL_MEMBER }
@@ -195,12 +197,12 @@ public final class NtpSource implements SelectableSource {
         double interval;
         if (burstRemaining > 0) {
             burstRemaining--;
-            interval = Math.min(2.0, Math.scalb(1.0, effectivePollLog2()));
+            interval = burstIntervalSeconds();
             if (burstRemaining == 0) interval = Math.scalb(1.0, effectivePollLog2());
         } else if (opts.burst()) {
             // burst option: up to three more requests at <=2 s until one gives a good sample
             startBurst(1, 3);
-            interval = Math.min(2.0, Math.scalb(1.0, effectivePollLog2()));
+            interval = burstIntervalSeconds();
         } else {
             interval = Math.scalb(1.0, effectivePollLog2());
         }
@@ -209,6 +211,14 @@ public final class NtpSource implements SelectableSource {
             scheduler.schedule(Math.round((interval - 2.0) * 1e9), this::presend);
         }
         scheduleIn(interval);
+    }
+
+    /**
+     * Interval between burst/iburst requests: a quarter of the poll interval, at most 2 s. Observed
+     * with chronyd 4.3 iburst: 2 s apart at minpoll 6, about 1 s at minpoll 2, 0.27 s at minpoll 0.
+     */
+    private double burstIntervalSeconds() {
+        return Math.min(2.0, Math.scalb(1.0, effectivePollLog2() - 2));
     }
 
     private void presend() {
@@ -235,8 +245,10 @@ public final class NtpSource implements SelectableSource {
             origin = random.nextLong();
         } while (origin == 0);
         int mode = kind == Kind.PEER ? NtpPacket.MODE_SYMMETRIC_ACTIVE : NtpPacket.MODE_CLIENT;
-        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), 0, 0, 0, 0, 0, 0, 0,
-                origin, null);
+        // as chronyd 4.3 sends them (observed): leap 0, stratum 0, the poll, precision byte 0x20, every
+        // other field zero, and a random transmit timestamp
+        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), REQUEST_PRECISION_FIELD,
+                0, 0, 0, 0, 0, 0, origin, null);
         byte[] buf = req.encode();
         long txRaw = transport.send(buf, buf.length, address);
         requestOrigin = origin;

@@ -34,9 +34,14 @@ class ChronydOracleTest {
         final DatagramSocket socket;
         final Thread thread;
         volatile boolean running = true;
+        final java.util.List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         AheadServer(int port) throws Exception {
-            socket = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+            this(port, InetAddress.getLoopbackAddress());
+        }
+
+        AheadServer(int port, InetAddress bind) throws Exception {
+            socket = new DatagramSocket(port, bind);
             socket.setSoTimeout(200);
             thread = new Thread(this::serve, "ahead-server");
             thread.setDaemon(true);
@@ -64,6 +69,10 @@ class ChronydOracleTest {
                     socket.receive(p);
                     long rx = nowAhead();
                     NtpPacket req = NtpPacket.decode(buf, 0, p.getLength());
+                    requests.add(String.format(Locale.ROOT, "t=%.3f %s ref=%x org=%x rx=%x tx=%x (tx-as-time-off=%.3fs) len=%d",
+                            (sysNanos() - START) * 1e-9, req, req.referenceTime(), req.originTime(), req.receiveTime(),
+                            req.transmitTime(),
+                            (NtpTimestamp.toUnixNanos(req.transmitTime(), sysNanos()) - sysNanos()) * 1e-9, p.getLength()));
                     byte[] out = new NtpPacket(0, req.version(), 4, 1, req.pollLog2(), -20, 0, 0x10, 0x47505300,
                             NtpTimestamp.fromUnixNanos(rx - 1_000_000_000L), req.transmitTime(),
                             NtpTimestamp.fromUnixNanos(rx), NtpTimestamp.fromUnixNanos(nowAhead()), null).encode();
@@ -102,6 +111,7 @@ class ChronydOracleTest {
             String csvTracking = c.chronyc("-c", "tracking");
             System.out.println("[oracle] chronyd 4.3, source 0.5 s ahead:\n" + sources + stats + tracking
                     + csv + csvStats + csvTracking);
+            System.out.println("[oracle] chronyd requests:\n" + String.join("\n", server.requests));
             // chronyd: the system clock is behind the source => "slow of NTP time"
             assertThat(tracking).contains("slow of NTP time");
             double chronydLatest = Double.parseDouble(csv.trim().split(",")[8]);
@@ -138,6 +148,21 @@ class ChronydOracleTest {
         } finally {
             java.nio.file.Files.deleteIfExists(drift);
             java.nio.file.Files.deleteIfExists(driftDir);
+        }
+    }
+
+    @Test
+    void iburstTimingOfChronyd() throws Exception {
+        RealChronyd.assumeInstalled();
+        int p6 = FreePorts.udp(), p2 = FreePorts.udp();
+        try (AheadServer s6 = new AheadServer(p6); AheadServer s2 = new AheadServer(p2, InetAddress.getByName("127.0.0.2"));
+             RealChronyd c = RealChronyd.start(List.of(
+                     "server 127.0.0.1 port " + p6 + " iburst",
+                     "server 127.0.0.2 port " + p2 + " iburst minpoll 2 maxpoll 2"))) {
+            Thread.sleep(9500);
+            System.out.println("[oracle] chronyd iburst, minpoll 6:\n" + String.join("\n", s6.requests));
+            System.out.println("[oracle] chronyd iburst, minpoll 2:\n" + String.join("\n", s2.requests));
+            System.out.println(c.chronyc("-n", "sources"));
         }
     }
 }

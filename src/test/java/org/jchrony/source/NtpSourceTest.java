@@ -92,6 +92,10 @@ class NtpSourceTest {
         assertThat(req.version()).isEqualTo(4);
         assertThat(req.pollLog2()).isEqualTo(6);
         assertThat(req.stratum()).isZero();
+        assertThat(req.precisionLog2()).isEqualTo(32); // chronyd 4.3's request byte
+        assertThat(req.leap()).isZero();
+        assertThat(req.rootDelay()).isZero();
+        assertThat(req.referenceId()).isZero();
         assertThat(req.originTime()).isZero();
         assertThat(req.receiveTime()).isZero();
         assertThat(req.referenceTime()).isZero();
@@ -179,6 +183,17 @@ class NtpSourceTest {
         sched.runUntil(T0 + 75_000_000_000L);
         assertThat(sent).hasSize(5);
         assertThat(sentAt.get(4) - sentAt.get(3)).isEqualTo(64_000_000_000L);
+    }
+
+    @Test
+    void iburstIntervalIsAQuarterPollAtLowMinpoll() {
+        NtpSource s = source(SourceOptions.defaults().withIburst(true).withPoll(2, 2));
+        s.start();
+        sched.runUntil(T0 + 3_500_000_000L);
+        assertThat(sent).hasSize(4);
+        assertThat(sentAt.get(1) - sentAt.get(0)).isEqualTo(1_000_000_000L);
+        sched.runUntil(sentAt.get(3) + 4_000_000_000L);
+        assertThat(sent).hasSize(5);
     }
 
     @Test
