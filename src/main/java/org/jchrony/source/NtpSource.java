@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Reachability register shifted on each request, bit set on each genuine response.</li>
  *   <li>The poll interval adapts between minpoll and maxpoll: it rises while the regression
  *       uses at least {@code polltarget} samples and falls when it uses fewer.</li>
- *   <li>iburst (four requests a quarter poll apart, at most 2 s, at start), burst, KoD RATE (poll raised), KoD DENY/RSTR
- *       (source demobilised), offline/online, presend.</li>
+ *   <li>iburst (four requests a quarter poll apart, at most 2 s, at start), burst, KoD RATE
+ *       (bursts stop, requests at least 8 s apart, as chronyd 4.3 does), KoD DENY/RSTR (ignored like
+ *       chronyd 4.3, or demobilising per RFC 5905 with {@link #setDemobiliseOnDeny}), offline/online,
+ *       presend.</li>
  * </ul>
  * Not thread-safe: timers and {@link #handleResponse} run on the core thread.
  */
@@ -43,7 +45,8 @@ public final class NtpSource implements SelectableSource {
     private static final double LOCAL_PRECISION_SECONDS = 1e-6;
     private static final double PHI = 15e-6;
     private static final double MAX_ROOT_DISTANCE = 16.0;
-    private static final int MAX_KOD_POLL = 17;
+    /** Minimum spacing of requests to a server answering KoD RATE (chronyd 4.3: about 8.6 s at poll 1). */
+    static final double RATE_MIN_INTERVAL_SECONDS = 8.0;
     /** Precision byte chronyd 4.3 puts in its client requests (observed on loopback). */
     static final int REQUEST_PRECISION_FIELD = 32;
 
@@ -80,7 +83,6 @@ public final class NtpSource implements SelectableSource {
     private boolean demobilised;
     private Scheduler.Timer timer;
     private int pollLog2;
-    private int kodMinPollLog2 = Integer.MIN_VALUE;
     private double pollScore;
     private int reach;
     private long requests;
@@ -100,6 +102,8 @@ public final class NtpSource implements SelectableSource {
     private int lastLeap = 3;
     private int lastRemoteRefId;
     private long validResponses;
+    private boolean rateLimited;
+    private boolean demobiliseOnDeny;
     private long matchedResponses;
     private long kodRate;
     private NtpData lastData;
@@ -206,6 +210,7 @@ public final class NtpSource implements SelectableSource {
         } else {
             interval = Math.scalb(1.0, effectivePollLog2());
         }
+        if (rateLimited) interval = Math.max(interval, RATE_MIN_INTERVAL_SECONDS);
         if (burstRemaining == 0 && opts.presendLog2() > 0 && effectivePollLog2() >= opts.presendLog2()
                 && interval > 4) {
             scheduler.schedule(Math.round((interval - 2.0) * 1e9), this::presend);
@@ -227,7 +232,15 @@ public final class NtpSource implements SelectableSource {
     }
 
     private int effectivePollLog2() {
-        return Math.max(pollLog2, kodMinPollLog2);
+        return pollLog2;
+    }
+
+    /**
+     * RFC 5905 behaviour: stop polling a server that answers KoD DENY or RSTR. Off by default, as
+     * chronyd 4.3 was observed to keep polling after an unauthenticated DENY.
+     */
+    public void setDemobiliseOnDeny(boolean on) {
+        demobiliseOnDeny = on;
     }
 
     private void transmit(boolean presend) {
@@ -288,6 +301,7 @@ public final class NtpSource implements SelectableSource {
             return true;
         }
         // genuine response: reachable
+        rateLimited = false;
         int oldReach = reach;
         reach |= 1;
         if (oldReach == 0) listener.reachabilityChanged(this);
@@ -362,13 +376,20 @@ public final class NtpSource implements SelectableSource {
         String kiss = new String(ByteBuffer.allocate(4).putInt(code).array(), java.nio.charset.StandardCharsets.US_ASCII);
         switch (kiss) {
             case "RATE" -> {
+                // chronyd 4.3 (observed): the poll stays, bursts stop, and requests are spaced at least
+                // about 8 s apart while the server keeps answering RATE
                 kodRate++;
-                kodMinPollLog2 = Math.min(MAX_KOD_POLL, Math.max(effectivePollLog2() + 1, opts.minPollLog2()));
+                rateLimited = true;
                 burstRemaining = 0;
-                log.info("Received KoD RATE from {}, poll raised to {}", name, effectivePollLog2());
-                scheduleIn(Math.scalb(1.0, effectivePollLog2()));
+                log.info("Received KoD RATE from {}", name);
+                scheduleIn(Math.max(RATE_MIN_INTERVAL_SECONDS, Math.scalb(1.0, effectivePollLog2())));
             }
             case "DENY", "RSTR" -> {
+                if (!demobiliseOnDeny) {
+                    // chronyd 4.3 (observed) keeps polling after an unauthenticated DENY/RSTR
+                    log.debug("Ignoring unauthenticated KoD {} from {}", kiss, name);
+                    return;
+                }
                 log.warn("Received KoD {} from {}, source demobilised", kiss, name);
                 demobilised = true;
                 cancelTimer();

@@ -34,6 +34,7 @@ class ChronydOracleTest {
         final DatagramSocket socket;
         final Thread thread;
         volatile boolean running = true;
+        volatile int kissCode; // 0 = normal answers
         final java.util.List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         AheadServer(int port) throws Exception {
@@ -73,7 +74,11 @@ class ChronydOracleTest {
                             (sysNanos() - START) * 1e-9, req, req.referenceTime(), req.originTime(), req.receiveTime(),
                             req.transmitTime(),
                             (NtpTimestamp.toUnixNanos(req.transmitTime(), sysNanos()) - sysNanos()) * 1e-9, p.getLength()));
-                    byte[] out = new NtpPacket(0, req.version(), 4, 1, req.pollLog2(), -20, 0, 0x10, 0x47505300,
+                    byte[] out = kissCode != 0
+                            ? new NtpPacket(3, req.version(), 4, 0, req.pollLog2(), -20, 0, 0, kissCode, 0,
+                                    req.transmitTime(), NtpTimestamp.fromUnixNanos(rx),
+                                    NtpTimestamp.fromUnixNanos(nowAhead()), null).encode()
+                            : new NtpPacket(0, req.version(), 4, 1, req.pollLog2(), -20, 0, 0x10, 0x47505300,
                             NtpTimestamp.fromUnixNanos(rx - 1_000_000_000L), req.transmitTime(),
                             NtpTimestamp.fromUnixNanos(rx), NtpTimestamp.fromUnixNanos(nowAhead()), null).encode();
                     socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
@@ -163,6 +168,29 @@ class ChronydOracleTest {
             System.out.println("[oracle] chronyd iburst, minpoll 6:\n" + String.join("\n", s6.requests));
             System.out.println("[oracle] chronyd iburst, minpoll 2:\n" + String.join("\n", s2.requests));
             System.out.println(c.chronyc("-n", "sources"));
+        }
+    }
+
+    @Test
+    void kissOfDeathHandlingOfChronyd() throws Exception {
+        RealChronyd.assumeInstalled();
+        int pr = FreePorts.udp(), pd = FreePorts.udp();
+        try (AheadServer rate = new AheadServer(pr); AheadServer deny = new AheadServer(pd, InetAddress.getByName("127.0.0.2"))) {
+            rate.kissCode = 0x52415445; // RATE
+            deny.kissCode = 0x44454e59; // DENY
+            try (RealChronyd c = RealChronyd.start(List.of(
+                    "server 127.0.0.1 port " + pr + " iburst minpoll 1 maxpoll 6",
+                    "server 127.0.0.2 port " + pd + " iburst minpoll 1 maxpoll 6"))) {
+                Thread.sleep(Long.getLong("oracle.kodMillis", 12000));
+                System.out.println("[oracle] chronyd vs KoD RATE:\n" + String.join("\n", rate.requests));
+                System.out.println("[oracle] chronyd vs KoD DENY:\n" + String.join("\n", deny.requests));
+                System.out.println(c.chronyc("-n", "sources"));
+                System.out.println(c.chronyc("-n", "ntpdata", "127.0.0.1"));
+                // the behaviour NtpSource copies: RATE spaces requests >= ~8 s (poll field unchanged),
+                // an unauthenticated DENY does not stop polling
+                assertThat(rate.requests.size()).isBetween(1, 2);
+                assertThat(deny.requests.size()).isGreaterThanOrEqualTo(5);
+            }
         }
     }
 }

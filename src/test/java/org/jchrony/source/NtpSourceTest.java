@@ -219,25 +219,46 @@ class NtpSourceTest {
         assertThat(sent.getLast().pollLog2()).isEqualTo(8);
     }
 
+    byte[] kod(NtpPacket req, int code) {
+        return new NtpPacket(3, 4, 4, 0, req.pollLog2(), -20, 0, 0, code, 0, req.transmitTime(),
+                NtpTimestamp.fromUnixNanos(sched.now()), NtpTimestamp.fromUnixNanos(sched.now() + 1), null).encode();
+    }
+
     @Test
-    void kodRateRaisesPollAndDenyDemobilises() {
+    void kodRateSpacesRequestsLikeChronyd() {
+        NtpSource s = source(SourceOptions.defaults().withPoll(1, 6).withIburst(true));
+        s.start();
+        for (int i = 0; i < 4; i++) {
+            int n = sent.size();
+            while (sent.size() == n) sched.runUntil(sched.now() + 10_000_000L);
+            byte[] rate = kod(sent.getLast(), 0x52415445);
+            assertThat(s.handleResponse(rate, 0, rate.length, sched.now())).isTrue();
+        }
+        assertThat(s.kodRateCount()).isEqualTo(4);
+        assertThat(s.reach()).isZero();
+        for (int i = 1; i < sentAt.size(); i++) {
+            assertThat(sentAt.get(i) - sentAt.get(i - 1)).isGreaterThanOrEqualTo(8_000_000_000L);
+        }
+        assertThat(sent.getLast().pollLog2()).isEqualTo(1);
+        assertThat(s.stats().size()).isZero();
+    }
+
+    @Test
+    void kodDenyIsIgnoredByDefaultAndDemobilisesOnRequest() {
         NtpSource s = source(SourceOptions.defaults().withPoll(4, 10));
         s.start();
         sched.runUntil(T0 + 1_000_000_000L);
-        NtpPacket req = sent.getLast();
-        byte[] rate = new NtpPacket(3, 4, 4, 0, 4, -20, 0, 0, 0x52415445, 0, req.transmitTime(),
-                NtpTimestamp.fromUnixNanos(sched.now()), NtpTimestamp.fromUnixNanos(sched.now()), null).encode();
-        assertThat(s.handleResponse(rate, 0, rate.length, sched.now())).isTrue();
-        assertThat(s.pollLog2()).isEqualTo(5);
-        assertThat(s.kodRateCount()).isEqualTo(1);
-        sched.runUntil(sched.now() + 33_000_000_000L);
-        req = sent.getLast();
-        assertThat(req.pollLog2()).isEqualTo(5);
-        byte[] deny = new NtpPacket(3, 4, 4, 0, 4, -20, 0, 0, 0x44454e59, 0, req.transmitTime(),
-                NtpTimestamp.fromUnixNanos(sched.now()), NtpTimestamp.fromUnixNanos(sched.now() + 1), null).encode();
+        byte[] deny = kod(sent.getLast(), 0x44454e59);
         assertThat(s.handleResponse(deny, 0, deny.length, sched.now())).isTrue();
+        assertThat(s.demobilised()).isFalse();
+        sched.runUntil(sched.now() + 40_000_000_000L);
+        assertThat(sent).hasSize(3);
+
+        s.setDemobiliseOnDeny(true);
+        byte[] rstr = kod(sent.getLast(), 0x52535452);
+        assertThat(s.handleResponse(rstr, 0, rstr.length, sched.now())).isTrue();
         assertThat(s.demobilised()).isTrue();
-        assertThat(events).contains("demob:DENY");
+        assertThat(events).contains("demob:RSTR");
         int n = sent.size();
         sched.runUntil(sched.now() + 3600_000_000_000L);
         assertThat(sent).hasSize(n);
