@@ -105,6 +105,7 @@ public final class NtpSource implements SelectableSource {
     private boolean rateLimited;
     private boolean demobiliseOnDeny;
     private long matchedResponses;
+    private long receivedPackets;
     private long kodRate;
     private NtpData lastData;
 
@@ -286,6 +287,7 @@ public final class NtpSource implements SelectableSource {
                 ? p.mode() == NtpPacket.MODE_SYMMETRIC_PASSIVE || p.mode() == NtpPacket.MODE_SYMMETRIC_ACTIVE
                 : p.mode() == NtpPacket.MODE_SERVER;
         if (!modeOk || p.version() < 1 || p.version() > 4) return false;
+        receivedPackets++;
         boolean t1 = p.transmitTime() != lastRemoteTransmit;
         boolean t2 = awaiting && p.originTime() == requestOrigin;
         boolean t3 = p.receiveTime() != 0 && p.transmitTime() != 0;
@@ -300,12 +302,7 @@ public final class NtpSource implements SelectableSource {
             handleKod(p.referenceId());
             return true;
         }
-        // genuine response: reachable
         rateLimited = false;
-        int oldReach = reach;
-        reach |= 1;
-        if (oldReach == 0) listener.reachabilityChanged(this);
-        if (awaitingPresend) return true;
 
         long t1n = requestTxCookedNanos;
         long t4n = clock.cookedNanos(rxRawNanos);
@@ -332,17 +329,32 @@ public final class NtpSource implements SelectableSource {
         boolean tC = opts.maxDelayDevRatio() <= 0 || est == null || stats.size() < 4
                 || delay - minDelay <= opts.maxDelayDevRatio() * Math.max(est.stdDevSeconds(), 1e-6);
         boolean tD = true;
+        boolean headerOk = t5 && t6 && t7;
+        // chronyd 4.3 (observed with an unsynchronised server): when tests 5-7 fail, tests A-D are
+        // not evaluated (shown 0), nothing is measured, and the reach register gets no bit
+        if (!headerOk) {
+            tA = tB = tC = tD = false;
+        }
         lastTests = new TestBits(true, true, true, t5, t6, t7, tA, tB, tC, tD);
-        lastStratum = p.stratum();
         lastRemoteRefId = p.referenceId();
+        boolean good = lastTests.allOk();
         lastData = new NtpData(address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
-                rootDelay, rootDisp, p.referenceId(), refTimeNanos, -theta, delay, dispersion, (t3n - t2n) * 1e-9,
-                lastTests, requests, matchedResponses, validResponses + (lastTests.allOk() ? 1 : 0));
-        if (!lastTests.allOk()) {
+                rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? -theta : 0, headerOk ? delay : 0,
+                headerOk ? dispersion : 0, headerOk ? (t3n - t2n) * 1e-9 : 0, lastTests, requests, receivedPackets,
+                matchedResponses, validResponses + (good ? 1 : 0));
+        if (headerOk) {
+            // a valid reply from a synchronised server: reachable
+            int oldReach = reach;
+            reach |= 1;
+            if (oldReach == 0) listener.reachabilityChanged(this);
+        }
+        if (awaitingPresend) return true;
+        if (!good) {
             log.debug("Source {} response failed tests {}", name, lastTests.render());
             return true;
         }
         validResponses++;
+        lastStratum = p.stratum();
         double correctedTheta = theta + opts.offsetSeconds()
                 + opts.asymmetry() * Math.max(0, delay - Math.min(minDelay, delay));
         Sample s = new Sample(t1n + (t4n - t1n) / 2, -correctedTheta, delay, dispersion, rootDelay, rootDisp,

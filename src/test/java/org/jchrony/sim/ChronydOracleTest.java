@@ -35,6 +35,7 @@ class ChronydOracleTest {
         final Thread thread;
         volatile boolean running = true;
         volatile int kissCode; // 0 = normal answers
+        volatile boolean unsynchronised; // answer with leap 3, stratum 16
         final java.util.List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         AheadServer(int port) throws Exception {
@@ -76,6 +77,10 @@ class ChronydOracleTest {
                             (NtpTimestamp.toUnixNanos(req.transmitTime(), sysNanos()) - sysNanos()) * 1e-9, p.getLength()));
                     byte[] out = kissCode != 0
                             ? new NtpPacket(3, req.version(), 4, 0, req.pollLog2(), -20, 0, 0, kissCode, 0,
+                                    req.transmitTime(), NtpTimestamp.fromUnixNanos(rx),
+                                    NtpTimestamp.fromUnixNanos(nowAhead()), null).encode()
+                            : unsynchronised
+                            ? new NtpPacket(3, req.version(), 4, 16, req.pollLog2(), -20, 0, 0, 0, 0,
                                     req.transmitTime(), NtpTimestamp.fromUnixNanos(rx),
                                     NtpTimestamp.fromUnixNanos(nowAhead()), null).encode()
                             : new NtpPacket(0, req.version(), 4, 1, req.pollLog2(), -20, 0, 0x10, 0x47505300,
@@ -190,6 +195,26 @@ class ChronydOracleTest {
                 // an unauthenticated DENY does not stop polling
                 assertThat(rate.requests.size()).isBetween(1, 2);
                 assertThat(deny.requests.size()).isGreaterThanOrEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void unsynchronisedServerOfChronyd() throws Exception {
+        RealChronyd.assumeInstalled();
+        int pu = FreePorts.udp();
+        try (AheadServer unsync = new AheadServer(pu)) {
+            unsync.unsynchronised = true;
+            try (RealChronyd c = RealChronyd.start(List.of("server 127.0.0.1 port " + pu + " iburst minpoll 0 maxpoll 0"))) {
+                Thread.sleep(5000);
+                String sources = c.chronyc("-c", "-n", "sources");
+                String ntpdata = c.chronyc("-n", "ntpdata", "127.0.0.1");
+                System.out.println("[oracle] chronyd vs unsynchronised server:\n" + sources + ntpdata);
+                // chronyd: such a server is reachable (tests 1-3 pass) but gives no sample
+                int reach = Integer.parseInt(sources.trim().split(",")[5], 8);
+                System.out.println("[oracle] reach=" + Integer.toOctalString(reach));
+                assertThat(reach).isZero();
+                assertThat(ntpdata).contains("NTP tests       : 111 101 0000");
             }
         }
     }

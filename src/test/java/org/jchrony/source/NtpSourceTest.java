@@ -123,6 +123,7 @@ class NtpSourceTest {
         assertThat(nd.responseTimeSeconds()).isCloseTo(10e-6, org.assertj.core.data.Offset.offset(1e-7));
         assertThat(nd.totalTx()).isEqualTo(1);
         assertThat(nd.totalValidRx()).isEqualTo(1);
+        assertThat(nd.totalGoodRx()).isEqualTo(1);
     }
 
     @Test
@@ -148,15 +149,20 @@ class NtpSourceTest {
     }
 
     @Test
-    void unsynchronisedServerIsReachableButGivesNoSample() {
+    void unsynchronisedServerIsNeitherReachableNorSampled() {
         NtpSource s = source(SourceOptions.defaults());
         s.start();
         sched.runUntil(T0 + 1_000_000_000L);
         byte[] r = reply(sent.getLast(), sentAt.getLast(), 0, 0.001, 16, 3, 0);
         assertThat(s.handleResponse(r, 0, r.length, sched.now() + 2_000_000)).isTrue();
-        assertThat(s.reach()).isEqualTo(1);
+        // as chronyd 4.3: reach 0, tests "111 101 0000", no measurement
+        assertThat(s.reach()).isZero();
         assertThat(s.stats().size()).isZero();
-        assertThat(s.lastTests().synchronised()).isFalse();
+        assertThat(s.lastTests().render()).isEqualTo("111 101 0000");
+        assertThat(s.ntpData().offsetSeconds()).isZero();
+        assertThat(s.ntpData().totalValidRx()).isEqualTo(1);
+        assertThat(s.ntpData().totalGoodRx()).isZero();
+        assertThat(s.lastStratum()).isZero();
     }
 
     @Test
