@@ -375,4 +375,11 @@ class NtpSourceTest {
         sched.runUntil(sched.now() + 1_000_000_000L);
         assertThat(srv.handleResponse(r, 0, r.length, sched.now())).isFalse();
     }
+
+    @Test
+    void sourceAddressFromTheSocketLayersPeerAddress() throws Exception {
+        var peer = new org.jchrony.server.PeerAddress();
+        peer.setInet4(0xc0000201, 123);
+        assertThat(SourceAddress.fromPeer(peer)).isEqualTo(addr);
+    }
 }
