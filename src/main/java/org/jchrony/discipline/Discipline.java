@@ -307,8 +307,11 @@ public final class Discipline {
             double sd = Math.max(selEst.stdDevSeconds(), 1e-9);
             double avgInterval = interval > 0 ? interval : 1.0;
             // chronyd's corrtimeratio: an average correction (about one std dev) takes ratio x interval;
-            // larger corrections proportionally less time.
-            double duration = cfg.corrTimeRatio() * avgInterval * sd / Math.max(Math.abs(offset), 1e-12);
+            // corrections larger than that proportionally less time, smaller ones more. The duration is
+            // computed for the whole correction still to make (this offset plus any unfinished slew).
+            double pendingFastBy = -driver.offsetCorrectionSeconds(driver.readRawNanos());
+            double total = Math.abs(offset + pendingFastBy);
+            double duration = cfg.corrTimeRatio() * avgInterval * sd / Math.max(total, 1e-12);
             duration = Math.max(duration, 1e-3);
             driver.accrueOffset(offset, 1.0 / duration);
         }

@@ -64,6 +64,7 @@ public final class SourceManager {
         }
     };
     private boolean started;
+    private boolean demobiliseOnDeny;
     private Scheduler.Timer poolTimer;
 
     public SourceManager(ClockDriver driver, Scheduler scheduler, RandomGenerator random, Transport transport,
@@ -82,6 +83,12 @@ public final class SourceManager {
 
     public void addReferenceListener(ReferenceListener l) {
         discipline.addListener(l);
+    }
+
+    /** RFC 5905 KoD DENY/RSTR demobilisation (off by default, as chronyd 4.3 keeps polling). */
+    public void setDemobiliseOnDeny(boolean on) {
+        demobiliseOnDeny = on;
+        for (NtpSource s : byAddress.values()) s.setDemobiliseOnDeny(on);
     }
 
     /** Starts polling all sources added so far (and those added later at once). */
@@ -140,6 +147,7 @@ public final class SourceManager {
     private Optional<NtpSource> add(String name, SourceAddress address, NtpSource.Kind kind, SourceOptions opts) {
         if (byAddress.containsKey(address)) return Optional.empty();
         NtpSource s = new NtpSource(name, address, kind, opts, clock, scheduler, random, transport, sourceListener);
+        s.setDemobiliseOnDeny(demobiliseOnDeny);
         byAddress.put(address, s);
         if (started) s.start();
         return Optional.of(s);
