@@ -146,7 +146,8 @@ public final class CommandHandler implements DatagramHandler {
             case Command.ClientAccesses c -> Result.okOr(target.clientAccesses(c.firstIndex() & 0xffffffffL,
                     Integer.compareUnsigned(c.maxClients(), MAX_CLIENT_ACCESSES) > 0 ? MAX_CLIENT_ACCESSES : c.maxClients(),
                     c.minHits() & 0xffffffffL, c.reset(), now).map(ReplyBody.ClientAccesses::new), Status.INACTIVE);
-            case Command.ModifySelectOpts m -> Result.of(target.modifySelectOptions(m.address(), m.refId(), m.mask(), m.options()));
+            case Command.ModifySelectOpts m -> Result.of(target.modifySelectOptions(m.address(), m.refId(), m.mask(),
+                    selectOptionsFromAddSourceFlags(m.options())));
             case Command.ModifyOffset m -> Result.of(target.modifyOffset(m.address(), m.refId(), m.offsetSeconds()));
             case Command.AddSource a -> {
                 if (a.type() < Command.AddSource.SERVER || a.type() > Command.AddSource.POOL) yield Result.of(Status.INVALID);
@@ -155,6 +156,12 @@ public final class CommandHandler implements DatagramHandler {
             }
             case Command.Unknown u -> Result.of(Status.INVALID);
         };
+    }
+
+    /** ADD_SOURCE flag bits (prefer 0x8, noselect 0x10, trust 0x20, require 0x40) to selection bits (1, 2, 4, 8). */
+    static int selectOptionsFromAddSourceFlags(int flags) {
+        return ((flags & Command.AddSource.FLAG_NOSELECT) != 0 ? 1 : 0) | ((flags & Command.AddSource.FLAG_PREFER) != 0 ? 2 : 0)
+                | ((flags & Command.AddSource.FLAG_TRUST) != 0 ? 4 : 0) | ((flags & Command.AddSource.FLAG_REQUIRE) != 0 ? 8 : 0);
     }
 
     private Result noData(int code, int length, long now) {

@@ -67,8 +67,14 @@ public interface CommandTarget {
     /** maxdelay/maxdelayratio/maxdelaydevratio (request code tells which). */
     Status modifySourceFloat(int requestCode, IpAddr address, double value);
 
+    /**
+     * selectopts (chronyc 4.7+): source by address, or by refid when the address is unspecified.
+     * mask and options use selection bits 1 noselect, 2 prefer, 4 trust, 8 require; options in
+     * mask are set or cleared as in options. NO_SUCH_SOURCE if none matches.
+     */
     Status modifySelectOptions(IpAddr address, int refId, int mask, int options);
 
+    /** offset (chronyc 4.7+): source by address or refid; new offset correction in seconds. */
     Status modifyOffset(IpAddr address, int refId, double offsetSeconds);
 
     Status modifyMaxUpdateSkew(double skewPpm);

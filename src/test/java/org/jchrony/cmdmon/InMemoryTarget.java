@@ -78,7 +78,7 @@ public final class InMemoryTarget implements CommandTarget {
     }
     @Override public Status modifySourceInt(int code, IpAddr address, int value) { return call("int " + code + " " + address + " " + value); }
     @Override public Status modifySourceFloat(int code, IpAddr address, double value) { return call("float " + code + " " + address + " " + value); }
-    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address); }
+    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address + " " + refId + " " + mask + " " + options); }
     @Override public Status modifyOffset(IpAddr address, int refId, double offset) { return call("offset " + address + " " + offset); }
     @Override public Status modifyMaxUpdateSkew(double skew) { return call("maxupdateskew " + skew); }
     @Override public Status modifyMakestep(int limit, double threshold) { return call("makestep " + threshold + " " + limit); }

@@ -217,7 +217,7 @@ class MalformedRequestTest {
             n = h.handle(req, req.length, unix, 0, out);
             assertThat(CandmCodec.decodeReply(out, n).status()).isZero();
         }
-        assertThat(target.calls).contains("local true 5 1.0 true", "selectopts 127.0.0.1", "offset 127.0.0.1 0.5");
+        assertThat(target.calls).contains("local true 5 1.0 true", "selectopts 127.0.0.1 0 1 0", "offset 127.0.0.1 0.5");
         // over UDP they are not authorised; from a non-allowed host, silence
         PeerAddress lo = new PeerAddress();
         lo.setInet4(0x7f000001, 1);
