@@ -22,8 +22,9 @@ import java.util.Set;
  * chronyd's command socket and chronyc's reply socket are, and what sd_notify writes to.
  *
  * <p>Client use: {@link #bind(Path)} a private path, {@link #sendTo}, {@link #receive} with a
- * timeout (poll). Daemon use: {@link #bind(Path)}, {@link #setNonBlocking()}, register
- * {@link #fd()} on an event loop and call {@link #receive} with timeout 0 when readable.
+ * timeout (poll). Daemon use: {@link #bind(Path)}, {@link #chmod}, {@link #setNonBlocking()},
+ * register {@link #fd()} on an epoll loop and, when readable, call {@code receive(buf, -1)}
+ * until it returns null (EAGAIN); answer with {@link #sendTo} to {@link Received#senderPath()}.
  * Paths starting with '@' name the abstract namespace. Not thread-safe.
  */
 public final class UnixDatagramSocket implements AutoCloseable {

@@ -202,6 +202,16 @@ class ChronycOutputParityTest {
     }
 
     @Test
+    void hostListFallsBackInOrder() throws Exception {
+        for (String hosts : List.of("/nonexistent/chronyd.sock,127.0.0.1", "127.0.0.1,/nonexistent/x.sock",
+                "/nonexistent/chronyd.sock")) {
+            List<String> opts = List.of("-n", "-h", hosts, "-p", String.valueOf(server.udpPort()));
+            assertThat(jchronyc(withCommand(opts, "tracking")).out()).as(hosts)
+                    .isEqualTo(chronyc(withCommand(opts, "tracking")).out());
+        }
+    }
+
+    @Test
     void namesResolvedAsChronycDoes() throws Exception {
         for (String command : List.of("sources", "sourcestats", "tracking", "clients", "-N sources", "-N selectdata")) {
             List<String> opts = new ArrayList<>(List.of("-h", server.unixPath().toString()));
