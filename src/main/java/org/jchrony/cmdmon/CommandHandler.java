@@ -66,12 +66,14 @@ public final class CommandHandler implements DatagramHandler {
 
     private int process(byte[] in, int length, PeerAddress peer, long now, byte[] out) {
         boolean unix = peer.family() == PeerAddress.UNIX;
-        if (!unix && !isLocalhost(peer) && !cmdAllowed.test(peer)) {
+        boolean localhost = unix || isLocalhost(peer);
+        if (!localhost && !cmdAllowed.test(peer)) {
             log.debug("Unauthorised host {}", peer);
             return 0;
         }
         if (length < REPLY_HEADER || length > MAX_REQUEST) return 0;
         if ((in[1] & 0xff) != PKT_TYPE_REQUEST || in[2] != 0 || in[3] != 0) return 0;
+        if (!target.logCommandAccess(peer, localhost, now) && !localhost) return 0;
 
         int version = in[0] & 0xff;
         int command = (in[4] & 0xff) << 8 | (in[5] & 0xff);

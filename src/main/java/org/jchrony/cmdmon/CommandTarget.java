@@ -9,6 +9,16 @@ import java.util.Optional;
  * loop). {@code nowRealtimeNanos} is the request's receive time, for "ago" fields.
  */
 public interface CommandTarget {
+    /**
+     * Called for every well-formed request (right type, reserved bytes clear) where chronyd logs
+     * the command access: for the clients/serverstats command counters and rate limiting. Return
+     * false to drop the request silently (chronyd only limits hosts other than localhost;
+     * {@code localhost} is true for 127.0.0.1, ::1 and the Unix socket). Default: admit all.
+     */
+    default boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long nowRealtimeNanos) {
+        return true;
+    }
+
     // ------------------------------------------------------------ reports
 
     int sourceCount();

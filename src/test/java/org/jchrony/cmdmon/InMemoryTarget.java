@@ -26,6 +26,14 @@ public final class InMemoryTarget implements CommandTarget {
     public boolean clientLog = true;
     public Status controlStatus = Status.SUCCESS;
     public ManualTimestamp settime;
+    public boolean admitRemote = true;
+    public int accessesLogged;
+
+    @Override
+    public boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long now) {
+        accessesLogged++;
+        return admitRemote;
+    }
 
     private int indexOf(IpAddr a) {
         for (int i = 0; i < sources.size(); i++) if (sources.get(i).address().equals(a)) return i;

@@ -229,6 +229,13 @@ class MalformedRequestTest {
         assertThat(h.handle(req, req.length, remote, 0, out)).isZero();
         CommandHandler allowing = new CommandHandler(target, p -> p.inet4() == 0x0a000001);
         assertThat(allowing.handle(req, req.length, remote, 0, out)).isEqualTo(104);
+        // rate limiting by the target applies to remote hosts only
+        target.admitRemote = false;
+        int logged = target.accessesLogged;
+        assertThat(allowing.handle(req, req.length, remote, 0, out)).isZero();
+        assertThat(allowing.handle(req, req.length, lo, 0, out)).isEqualTo(104);
+        assertThat(target.accessesLogged).isEqualTo(logged + 2);
+        target.admitRemote = true;
         // 127.0.0.2 is not chronyd's "localhost"
         PeerAddress lo2 = new PeerAddress();
         lo2.setInet4(0x7f000002, 1);
