@@ -32,6 +32,7 @@ public final class CommandHandler implements DatagramHandler {
 
     private final CommandTarget target;
     private final Predicate<PeerAddress> cmdAllowed;
+    private long internalErrors;
 
     /**
      * @param target     the daemon's state and controls
@@ -47,10 +48,14 @@ public final class CommandHandler implements DatagramHandler {
         try {
             return process(in, inLength, peer, rxRealtimeNanos, out);
         } catch (RuntimeException e) {
+            internalErrors++;
             log.warn("Command request from {} failed", peer, e);
             return 0;
         }
     }
+
+    /** Requests dropped because processing threw (a bug in us or in the target); should stay 0. */
+    public long internalErrors() { return internalErrors; }
 
     private static boolean isLocalhost(PeerAddress peer) {
         byte[] a = peer.address();

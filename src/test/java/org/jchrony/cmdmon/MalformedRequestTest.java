@@ -183,6 +183,40 @@ class MalformedRequestTest {
     }
 
     @Test
+    void fuzzedPacketsNeverThrow() {
+        InMemoryTarget target = new InMemoryTarget();
+        target.sources.add(new SourceReport(IpAddr.parse("127.0.0.1"), 6, 2, 0, 0, 0, 1, 1, 0, 0, 0));
+        CommandHandler h = new CommandHandler(target, p -> true);
+        Random r = new Random(7);
+        byte[] out = new byte[2048];
+        PeerAddress unix = new PeerAddress();
+        unix.setUnix();
+        PeerAddress udp = new PeerAddress();
+        udp.setInet4(0x0a000001, 1);
+        int answered = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] b = new byte[r.nextInt(900)];
+            r.nextBytes(b);
+            if (b.length > 5 && r.nextInt(4) > 0) {
+                b[0] = 6;
+                b[1] = 1;
+                b[2] = 0;
+                b[3] = 0;
+                b[4] = 0;
+                b[5] = (byte) r.nextInt(80);
+            }
+            int n = h.handle(b, b.length, i % 2 == 0 ? unix : udp, 0, out);
+            assertThat(n).isBetween(0, b.length);
+            if (n > 0) {
+                answered++;
+                CandmCodec.decodeReply(out, n); // what we send decodes
+            }
+        }
+        assertThat(h.internalErrors()).isZero();
+        assertThat(answered).isGreaterThan(50_000);
+    }
+
+    @Test
     void newerCommandsAndGenerations() {
         InMemoryTarget target = new InMemoryTarget();
         CommandHandler h = new CommandHandler(target, p -> false);
