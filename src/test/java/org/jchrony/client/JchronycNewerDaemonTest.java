@@ -67,6 +67,12 @@ class JchronycNewerDaemonTest {
                     + "Total HW RX     : 8\n");
             assertThat(run(server.unixPath(), "local", "stratum", "3", "orphan")).isEqualTo("200 OK\nrc=0");
             assertThat(target.calls).contains("local true 3 1.0 true");
+            assertThat(run(server.unixPath(), "selectopts", "127.0.0.1", "+prefer", "-noselect")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "selectopts", "GPS", "+trust")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "offset", "127.0.0.1", "0.25")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "selectopts", "127.0.0.1", "prefer")).isEqualTo("Invalid syntax for selectopts command\nrc=1");
+            assertThat(target.calls).contains("selectopts 127.0.0.1 0 3 2", "selectopts [UNSPEC] " + 0x47505300 + " 4 4",
+                    "offset 127.0.0.1 0.25");
             String json = run(server.unixPath(), "-j", "sources");
             assertThat(json).startsWith("{\"type\":\"source\",\"address\":\"127.0.0.1\",\"pollLog2\":6,\"stratum\":2,")
                     .endsWith("}\nrc=0");

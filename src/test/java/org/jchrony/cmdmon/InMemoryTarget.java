@@ -26,6 +26,14 @@ public final class InMemoryTarget implements CommandTarget {
     public boolean clientLog = true;
     public Status controlStatus = Status.SUCCESS;
     public ManualTimestamp settime;
+    public boolean admitRemote = true;
+    public int accessesLogged;
+
+    @Override
+    public boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long now) {
+        accessesLogged++;
+        return admitRemote;
+    }
 
     private int indexOf(IpAddr a) {
         for (int i = 0; i < sources.size(); i++) if (sources.get(i).address().equals(a)) return i;
@@ -78,7 +86,7 @@ public final class InMemoryTarget implements CommandTarget {
     }
     @Override public Status modifySourceInt(int code, IpAddr address, int value) { return call("int " + code + " " + address + " " + value); }
     @Override public Status modifySourceFloat(int code, IpAddr address, double value) { return call("float " + code + " " + address + " " + value); }
-    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address); }
+    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address + " " + refId + " " + mask + " " + options); }
     @Override public Status modifyOffset(IpAddr address, int refId, double offset) { return call("offset " + address + " " + offset); }
     @Override public Status modifyMaxUpdateSkew(double skew) { return call("maxupdateskew " + skew); }
     @Override public Status modifyMakestep(int limit, double threshold) { return call("makestep " + threshold + " " + limit); }
