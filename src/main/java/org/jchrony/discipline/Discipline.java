@@ -38,7 +38,7 @@ public final class Discipline {
     private static final double PHI_PPM = 15.0;
 
     private final LocalClock clock;
-    private final DisciplineConfig cfg;
+    private DisciplineConfig cfg;
     private final List<ReferenceListener> listeners = new ArrayList<>();
     private final Map<SelectableSource, Eval> evals = new IdentityHashMap<>();
 
@@ -68,6 +68,17 @@ public final class Discipline {
     }
 
     public DisciplineConfig config() { return cfg; }
+
+    /** Runtime changes (chronyc makestep threshold limit, maxupdateskew, ...). */
+    public void setConfig(DisciplineConfig newConfig) {
+        this.cfg = newConfig;
+    }
+
+    /** chronyc reselect: forget the current choice and select again. */
+    public void forceReselect(Collection<? extends SelectableSource> all) {
+        selected = null;
+        select(all, clock.nowNanos());
+    }
 
     public LocalClock clock() { return clock; }
 
@@ -292,7 +303,9 @@ public final class Discipline {
             dFreqPpm = driver.readFrequencyPpm() - oldFreq;
             skewPpm = skew * 1e6;
         }
-        residualFreqPpm = freq * 1e6 + dFreqPpm;  // what is left after the update (local fast, ppm)
+        // chronyc's "Residual freq": what the measurements indicated relative to the frequency in use
+        // before this update (positive = local clock fast), as sourcestats' Frequency
+        residualFreqPpm = freq * 1e6;
 
         double interval = lastUpdateNanos == 0 ? 0 : (now - lastUpdateNanos) * 1e-9;
         boolean step = !Double.isNaN(cfg.makestepThresholdSeconds())

@@ -68,7 +68,7 @@ public final class NtpSource implements SelectableSource {
     private final String name;
     private final SourceAddress address;
     private final Kind kind;
-    private final SourceOptions opts;
+    private SourceOptions opts;
     private final LocalClock clock;
     private final Scheduler scheduler;
     private final RandomGenerator random;
@@ -153,6 +153,16 @@ public final class NtpSource implements SelectableSource {
     private void goOnline() {
         if (opts.iburst()) startBurst(4, 4);
         scheduleIn(random.nextDouble() * 0.1);
+    }
+
+    /**
+     * chronyc modify commands (minpoll, maxpoll, polltarget, maxdelay, maxdelayratio,
+     * maxdelaydevratio, minstratum, ...): replaces the options; the poll is clamped to the new range.
+     * Options fixed at creation (sample limits, mindelay) keep their first values in the statistics.
+     */
+    public void modify(SourceOptions newOpts) {
+        this.opts = newOpts;
+        pollLog2 = Math.max(newOpts.minPollLog2(), Math.min(newOpts.maxPollLog2(), pollLog2));
     }
 
     /** chronyc online/offline. */

@@ -218,6 +218,18 @@ public final class SourceManager {
         return discipline.makestep();
     }
 
+    /** chronyc reselect. */
+    public void reselect() {
+        discipline.forceReselect(byAddress.values());
+    }
+
+    /** chronyc modify* for the source with this address; false if there is none. */
+    public boolean modify(InetAddress address, java.util.function.UnaryOperator<SourceOptions> change) {
+        Optional<NtpSource> s = find(address);
+        s.ifPresent(src -> src.modify(change.apply(src.options())));
+        return s.isPresent();
+    }
+
     /** chronyc burst good/max for sources matching {@code filter}; returns how many. */
     public int burst(int good, int max, Predicate<InetAddress> filter) {
         int n = 0;

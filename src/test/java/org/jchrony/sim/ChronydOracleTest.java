@@ -18,13 +18,17 @@ import org.jchrony.source.SourceManager;
 import org.jchrony.source.SourceOptions;
 import org.jchrony.testutil.FreePorts;
 import org.jchrony.testutil.RealChronyd;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The oracle: Debian's chronyd (-x) synchronising on loopback to a test NTP server whose clock
  * is 0.5 s ahead, compared with our SourceManager (null driver) fed by the same kind of server.
- * Checks the sign conventions of the report records against what chronyc prints.
+ * Checks the sign conventions of the report records against what chronyc prints, and records
+ * chronyd's request format, iburst spacing, KoD and unsynchronised-server handling that
+ * {@link org.jchrony.source.NtpSource} copies. About 35 s of wall time; tagged "system".
  */
+@Tag("system")
 class ChronydOracleTest {
     static final double AHEAD = 0.5;
     static final double FAST_PPM = 50.0;
