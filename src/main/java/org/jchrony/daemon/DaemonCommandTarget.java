@@ -11,6 +11,7 @@ import org.jchrony.cmdmon.ActivityReport;
 import org.jchrony.cmdmon.AuthDataReport;
 import org.jchrony.cmdmon.ClientAccessPage;
 import org.jchrony.cmdmon.ClientAccessReport;
+import org.jchrony.cmdmon.Candm;
 import org.jchrony.cmdmon.Command;
 import org.jchrony.cmdmon.CommandTarget;
 import org.jchrony.cmdmon.IpAddr;
@@ -43,10 +44,6 @@ import org.jchrony.source.SourceOptions;
  * as chronyd does. Runs on the core loop, like everything it reads.
  */
 final class DaemonCommandTarget implements CommandTarget {
-    private static final int REQ_MINPOLL = 10, REQ_MAXPOLL = 11, REQ_MINSTRATUM = 21, REQ_POLLTARGET = 22;
-    private static final int REQ_DUMP = 27, REQ_CYCLELOGS = 37, REQ_REKEY = 46, REQ_RESELECT = 48,
-            REQ_MAKESTEP = 43, REQ_REFRESH = 53, REQ_RELOAD_SOURCES = 66, REQ_RESET_SOURCES = 70,
-            REQ_SHUTDOWN = 62, REQ_WRITERTC = 36, REQ_TRIMRTC = 52;
 
     private final SourceManager sources;
     private final ClientLog clientLog;
@@ -153,12 +150,8 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public ActivityReport activity() {
-        int online = 0, offline = 0;
-        for (NtpSource s : sources.sourceList()) {
-            if (s.online()) online++;
-            else offline++;
-        }
-        return new ActivityReport(online, offline, 0, 0, 0);
+        int[] a = sources.activity();
+        return new ActivityReport(a[0], a[1], 0, 0, 0);
     }
 
     @Override
@@ -172,11 +165,23 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Optional<NtpDataReport> ntpData(IpAddr remote) {
-        return find(remote).map(s -> new NtpDataReport(IpAddr.of(s.address()), IpAddr.UNSPECIFIED,
-                s.sourceAddress().port(), s.lastLeap(), s.options().version(), 4, s.lastStratum(), s.pollLog2(), 0,
-                0, 0, s.lastRemoteRefId(), Timespec.ZERO, s.lastOrigOffsetSeconds(), 0, 0, 0, 0,
-                0, 'K', 'K', s.requests(), s.validResponses(), s.validResponses(), s.validResponses(), 0,
-                s.validResponses(), 0, 0));
+        InetAddress a = remote.toInetAddress();
+        if (a == null) return Optional.empty();
+        return sources.ntpData().stream().filter(d -> d.address().equals(a)).findFirst().map(d -> {
+            long refSec = Math.floorDiv(d.refTimeNanos(), 1_000_000_000L);
+            int refNs = (int) Math.floorMod(d.refTimeNanos(), 1_000_000_000L);
+            var t = d.tests();
+            // chronyc prints the ten test bits from bit 9 (test 1) down to bit 0
+            boolean[] bits = {t.notDuplicate(), t.originMatches(), t.validTimestamps(), t.authentic(), t.synchronised(),
+                    t.rootDistanceOk(), t.delayOk(), t.delayRatioOk(), t.delayDevRatioOk(), t.noSyncLoop()};
+            int flags = 0;
+            for (boolean b : bits) flags = flags << 1 | (b ? 1 : 0);
+            return new NtpDataReport(IpAddr.of(d.address()), IpAddr.UNSPECIFIED, d.remote().port(), d.leap(),
+                    d.version(), d.mode(), d.stratum(), d.pollLog2(), d.precisionLog2(), d.rootDelaySeconds(),
+                    d.rootDispersionSeconds(), d.refId(), Timespec.ofEpoch(refSec, refNs), d.offsetSeconds(),
+                    d.peerDelaySeconds(), d.peerDispersionSeconds(), d.responseTimeSeconds(), 0.0, flags, 'K', 'K',
+                    d.totalTx(), d.totalRx(), d.totalValidRx(), d.totalGoodRx(), 0, d.totalRx(), 0, 0);
+        });
     }
 
     @Override
@@ -269,62 +274,109 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Status modifySourceInt(int requestCode, IpAddr address, int value) {
-        // Source options are fixed at creation in this version: refuse honestly.
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        boolean found = sources.modify(a, o -> switch (requestCode) {
+            case Candm.REQ_MODIFY_MINPOLL -> o.withPoll(value, Math.max(value, o.maxPollLog2()));
+            case Candm.REQ_MODIFY_MAXPOLL -> o.withPoll(Math.min(value, o.minPollLog2()), value);
+            case Candm.REQ_MODIFY_MINSTRATUM -> o.withCorrections(o.asymmetry(), o.offsetSeconds(), value);
+            case Candm.REQ_MODIFY_POLLTARGET -> new SourceOptions(o.minPollLog2(), o.maxPollLog2(), value, o.presendLog2(),
+                    o.iburst(), o.burst(), o.offline(), o.prefer(), o.noselect(), o.trust(), o.require(), o.minStratum(),
+                    o.maxDelaySeconds(), o.maxDelayRatio(), o.maxDelayDevRatio(), o.minDelaySeconds(), o.asymmetry(),
+                    o.offsetSeconds(), o.filter(), o.minSamples(), o.maxSamples(), o.port(), o.version(), o.maxSources());
+            default -> o;
+        });
+        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
 
     @Override
     public Status modifySourceFloat(int requestCode, IpAddr address, double value) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        boolean found = sources.modify(a, o -> switch (requestCode) {
+            case Candm.REQ_MODIFY_MAXDELAY -> o.withDelayLimits(value, o.maxDelayRatio(), o.maxDelayDevRatio());
+            case Candm.REQ_MODIFY_MAXDELAYRATIO -> o.withDelayLimits(o.maxDelaySeconds(), value, o.maxDelayDevRatio());
+            case Candm.REQ_MODIFY_MAXDELAYDEVRATIO -> o.withDelayLimits(o.maxDelaySeconds(), o.maxDelayRatio(), value);
+            default -> o;
+        });
+        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
 
     @Override
     public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        // candm select option bits: noselect 0x1, prefer 0x2, trust 0x4, require 0x8
+        boolean found = sources.modify(a, o -> o.withFlags(
+                bit(mask, options, 0x2, o.prefer()), bit(mask, options, 0x1, o.noselect()),
+                bit(mask, options, 0x4, o.trust()), bit(mask, options, 0x8, o.require())));
+        if (found) sources.reselect();
+        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
+    }
+
+    private static boolean bit(int mask, int options, int bit, boolean current) {
+        return (mask & bit) != 0 ? (options & bit) != 0 : current;
     }
 
     @Override
     public Status modifyOffset(IpAddr address, int refId, double offsetSeconds) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        return sources.modify(a, o -> o.withCorrections(o.asymmetry(), offsetSeconds, o.minStratum()))
+                ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
 
     @Override
     public Status modifyMaxUpdateSkew(double skewPpm) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        var c = d.config();
+        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
+                c.minSources(), c.stratumWeightSeconds(), c.reselectDistSeconds(), c.combineLimit(), skewPpm,
+                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
+                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        return Status.SUCCESS;
     }
 
     @Override
     public Status modifyMakestep(int limit, double thresholdSeconds) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        d.setConfig(d.config().withMakestep(thresholdSeconds, limit));
+        return Status.SUCCESS;
     }
 
     @Override
     public Status simple(int requestCode, long nowRealtimeNanos) {
         return switch (requestCode) {
-            case REQ_MAKESTEP -> {
+            case Candm.REQ_MAKESTEP -> {
                 sources.makestep();
                 yield Status.SUCCESS;
             }
-            case REQ_RESELECT -> {
-                sources.discipline().reselect(sources.sourceList());
+            case Candm.REQ_RESELECT -> {
+                sources.reselect();
                 yield Status.SUCCESS;
             }
-            case REQ_SHUTDOWN -> {
+            case Candm.REQ_SHUTDOWN -> {
                 Thread t = new Thread(shutdown, "jchronyd-shutdown-cmd");
-                t.setDaemon(false);
                 t.start();
                 yield Status.SUCCESS;
             }
-            case REQ_DUMP, REQ_CYCLELOGS, REQ_REKEY, REQ_REFRESH, REQ_RELOAD_SOURCES -> Status.SUCCESS;
-            case REQ_RESET_SOURCES -> Status.SUCCESS;
-            case REQ_WRITERTC, REQ_TRIMRTC -> Status.NO_RTC;
+            // Nothing to dump, no keys to reload, no log files to reopen in this version; chronyd answers OK.
+            case Candm.REQ_DUMP, Candm.REQ_CYCLELOGS, Candm.REQ_REKEY, Candm.REQ_REFRESH, Candm.REQ_RELOAD_SOURCES,
+                 Candm.REQ_RESET_SOURCES -> Status.SUCCESS;
+            case Candm.REQ_WRITERTC, Candm.REQ_TRIMRTC -> Status.NO_RTC;
             default -> Status.INVALID;
         };
     }
 
     @Override
     public Status reselectDistance(double distanceSeconds) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        var c = d.config();
+        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
+                c.minSources(), c.stratumWeightSeconds(), distanceSeconds, c.combineLimit(), c.maxUpdateSkewPpm(),
+                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
+                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        return Status.SUCCESS;
     }
 
     @Override
