@@ -142,11 +142,11 @@ public final class Jchronyc implements AutoCloseable {
                 break;
             }
             if (openIo()) continue;
-            out.print("506 Cannot talk to daemon\n");
+            statusLine("506 Cannot talk to daemon");
             return null;
         }
         int status = reply.status();
-        if (verbose || status != Status.SUCCESS.code()) out.print(Status.textOf(status) + "\n");
+        if (verbose || status != Status.SUCCESS.code()) statusLine(Status.textOf(status));
         if (status != Status.SUCCESS.code() && status != Status.ACCESS_ALLOWED.code()
                 && status != Status.ACCESS_DENIED.code()) {
             return null;
@@ -154,10 +154,20 @@ public final class Jchronyc implements AutoCloseable {
         if (reply.replyCode() != expectedReply
                 && !(expectedReply == RPY_SERVER_STATS3 && reply.replyCode() == RPY_SERVER_STATS4)
                 && !(expectedReply == RPY_NTP_DATA && reply.replyCode() == RPY_NTP_DATA2)) {
-            out.print("508 Bad reply from daemon\n");
+            statusLine("508 Bad reply from daemon");
             return null;
         }
         return reply;
+    }
+
+    /** A chronyc status line ("200 OK", "503 No such source"...); with -j a {"type":"status"} object. */
+    private void statusLine(String text) {
+        if (json != null) {
+            json.addValue("status", text);
+            out.print(json.take());
+        } else {
+            out.print(text + "\n");
+        }
     }
 
     /** The chronyc 4.4+ form of a request whose 4.3 form newer daemons reject, or null. */

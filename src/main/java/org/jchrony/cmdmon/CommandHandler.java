@@ -122,8 +122,8 @@ public final class CommandHandler implements DatagramHandler {
             case Command.NoData n -> noData(n.code(), length, now);
             case Command.Connectivity c -> Result.of(target.setConnectivity(c.mask(), c.address(), c.code() == REQ_ONLINE));
             case Command.Burst b -> Result.of(target.burst(b.mask(), b.address(), b.goodSamples(), b.totalSamples()));
-            case Command.AddressInt a -> Result.of(target.modifySourceInt(a.code(), a.address(), a.value()));
-            case Command.AddressFloat a -> Result.of(target.modifySourceFloat(a.code(), a.address(), a.value()));
+            case Command.AddressInt a -> Result.of(target.modifySource(SourceParameter.of(a.code()), a.address(), a.value()));
+            case Command.AddressFloat a -> Result.of(target.modifySource(SourceParameter.of(a.code()), a.address(), a.value()));
             case Command.IntArg a -> intArg(a, now);
             case Command.FloatArg f -> switch (f.code()) {
                 case REQ_MODIFY_MAXUPDATESKEW -> Result.of(target.modifyMaxUpdateSkew(f.value()));
@@ -183,7 +183,10 @@ public final class CommandHandler implements DatagramHandler {
             case REQ_SERVER_STATS -> Result.ok(new ReplyBody.ServerStats(target.serverStats(),
                     length >= requestLengthNew(REQ_SERVER_STATS)));
             case REQ_ONOFFLINE -> Result.of(target.onOffline());
-            default -> Result.of(target.simple(code, now));
+            default -> {
+                SimpleCommand c = SimpleCommand.of(code);
+                yield c == null ? Result.of(Status.FAILED) : Result.of(target.simple(c, now));
+            }
         };
     }
 
@@ -197,7 +200,7 @@ public final class CommandHandler implements DatagramHandler {
             case REQ_MANUAL -> a.value() >= 0 && a.value() <= 2 ? Result.of(target.manual(a.value())) : Result.of(Status.INVALID);
             case REQ_MANUAL_DELETE -> Result.of(target.manualDelete(a.value()));
             case REQ_SMOOTHTIME -> Result.of(target.smoothtime(a.value(), now));
-            default -> Result.of(target.simple(a.code(), now)); // DUMP
+            default -> Result.of(target.simple(SimpleCommand.DUMP, now));
         };
     }
 

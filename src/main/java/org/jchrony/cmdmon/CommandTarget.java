@@ -71,11 +71,11 @@ public interface CommandTarget {
 
     Status burst(IpAddr mask, IpAddr address, int goodSamples, int totalSamples);
 
-    /** minpoll/maxpoll/minstratum/polltarget (request code tells which). */
-    Status modifySourceInt(int requestCode, IpAddr address, int value);
-
-    /** maxdelay/maxdelayratio/maxdelaydevratio (request code tells which). */
-    Status modifySourceFloat(int requestCode, IpAddr address, double value);
+    /**
+     * minpoll/maxpoll/minstratum/polltarget (integer values) and maxdelay/maxdelayratio/
+     * maxdelaydevratio (seconds or ratios) of the source with this address; NO_SUCH_SOURCE if none.
+     */
+    Status modifySource(SourceParameter parameter, IpAddr address, double value);
 
     /**
      * selectopts (chronyc 4.7+): source by address, or by refid when the address is unspecified.
@@ -91,8 +91,8 @@ public interface CommandTarget {
 
     Status modifyMakestep(int limit, double thresholdSeconds);
 
-    /** Commands without arguments: dump, rekey, cyclelogs, reselect, refresh, reload sources, reset sources, shutdown, writertc, trimrtc, makestep. */
-    Status simple(int requestCode, long nowRealtimeNanos);
+    /** Commands without arguments: dump, rekey, cyclelogs, reselect, refresh, reload/reset sources, shutdown, writertc, trimrtc, makestep. */
+    Status simple(SimpleCommand command, long nowRealtimeNanos);
 
     Status reselectDistance(double distanceSeconds);
 

@@ -76,6 +76,8 @@ class JchronycNewerDaemonTest {
             String json = run(server.unixPath(), "-j", "sources");
             assertThat(json).startsWith("{\"type\":\"source\",\"address\":\"127.0.0.1\",\"pollLog2\":6,\"stratum\":2,")
                     .endsWith("}\nrc=0");
+            assertThat(run(server.unixPath(), "-j", "sourcename", "10.1.1.1"))
+                    .isEqualTo("{\"type\":\"status\",\"value\":\"503 No such source\"}\nrc=1");
             assertThat(run(server.unixPath(), "-e", "-m", "activity", "rekey"))
                     .isEqualTo("200 OK\n0 sources online\n0 sources offline\n0 sources doing burst (return to online)\n"
                             + "0 sources doing burst (return to offline)\n0 sources with unknown address\n.\n200 OK\n.\nrc=0");
