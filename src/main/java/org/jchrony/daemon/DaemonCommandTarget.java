@@ -19,6 +19,8 @@ import org.jchrony.cmdmon.ManualSample;
 import org.jchrony.cmdmon.NtpDataReport;
 import org.jchrony.cmdmon.RtcReport;
 import org.jchrony.cmdmon.SelectDataReport;
+import org.jchrony.cmdmon.SimpleCommand;
+import org.jchrony.cmdmon.SourceParameter;
 import org.jchrony.cmdmon.ServerStatsReport;
 import org.jchrony.cmdmon.SmoothingReport;
 import org.jchrony.cmdmon.SourceReport;
@@ -273,31 +275,21 @@ final class DaemonCommandTarget implements CommandTarget {
     }
 
     @Override
-    public Status modifySourceInt(int requestCode, IpAddr address, int value) {
+    public Status modifySource(SourceParameter parameter, IpAddr address, double value) {
         InetAddress a = address.toInetAddress();
         if (a == null) return Status.NO_SUCH_SOURCE;
-        boolean found = sources.modify(a, o -> switch (requestCode) {
-            case Candm.REQ_MODIFY_MINPOLL -> o.withPoll(value, Math.max(value, o.maxPollLog2()));
-            case Candm.REQ_MODIFY_MAXPOLL -> o.withPoll(Math.min(value, o.minPollLog2()), value);
-            case Candm.REQ_MODIFY_MINSTRATUM -> o.withCorrections(o.asymmetry(), o.offsetSeconds(), value);
-            case Candm.REQ_MODIFY_POLLTARGET -> new SourceOptions(o.minPollLog2(), o.maxPollLog2(), value, o.presendLog2(),
+        int n = (int) value;
+        boolean found = sources.modify(a, o -> switch (parameter) {
+            case MINPOLL -> o.withPoll(n, Math.max(n, o.maxPollLog2()));
+            case MAXPOLL -> o.withPoll(Math.min(n, o.minPollLog2()), n);
+            case MINSTRATUM -> o.withCorrections(o.asymmetry(), o.offsetSeconds(), n);
+            case POLLTARGET -> new SourceOptions(o.minPollLog2(), o.maxPollLog2(), n, o.presendLog2(),
                     o.iburst(), o.burst(), o.offline(), o.prefer(), o.noselect(), o.trust(), o.require(), o.minStratum(),
                     o.maxDelaySeconds(), o.maxDelayRatio(), o.maxDelayDevRatio(), o.minDelaySeconds(), o.asymmetry(),
                     o.offsetSeconds(), o.filter(), o.minSamples(), o.maxSamples(), o.port(), o.version(), o.maxSources());
-            default -> o;
-        });
-        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
-    }
-
-    @Override
-    public Status modifySourceFloat(int requestCode, IpAddr address, double value) {
-        InetAddress a = address.toInetAddress();
-        if (a == null) return Status.NO_SUCH_SOURCE;
-        boolean found = sources.modify(a, o -> switch (requestCode) {
-            case Candm.REQ_MODIFY_MAXDELAY -> o.withDelayLimits(value, o.maxDelayRatio(), o.maxDelayDevRatio());
-            case Candm.REQ_MODIFY_MAXDELAYRATIO -> o.withDelayLimits(o.maxDelaySeconds(), value, o.maxDelayDevRatio());
-            case Candm.REQ_MODIFY_MAXDELAYDEVRATIO -> o.withDelayLimits(o.maxDelaySeconds(), o.maxDelayRatio(), value);
-            default -> o;
+            case MAXDELAY -> o.withDelayLimits(value, o.maxDelayRatio(), o.maxDelayDevRatio());
+            case MAXDELAYRATIO -> o.withDelayLimits(o.maxDelaySeconds(), value, o.maxDelayDevRatio());
+            case MAXDELAYDEVRATIO -> o.withDelayLimits(o.maxDelaySeconds(), o.maxDelayRatio(), value);
         });
         return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
@@ -345,27 +337,32 @@ final class DaemonCommandTarget implements CommandTarget {
     }
 
     @Override
-    public Status simple(int requestCode, long nowRealtimeNanos) {
-        return switch (requestCode) {
-            case Candm.REQ_MAKESTEP -> {
+    public Status simple(SimpleCommand command, long nowRealtimeNanos) {
+        return switch (command) {
+            case MAKESTEP -> {
                 sources.makestep();
                 yield Status.SUCCESS;
             }
-            case Candm.REQ_RESELECT -> {
+            case RESELECT -> {
                 sources.reselect();
                 yield Status.SUCCESS;
             }
-            case Candm.REQ_SHUTDOWN -> {
-                Thread t = new Thread(shutdown, "jchronyd-shutdown-cmd");
-                t.start();
+            case SHUTDOWN -> {
+                new Thread(shutdown, "jchronyd-shutdown-cmd").start();
                 yield Status.SUCCESS;
             }
             // Nothing to dump, no keys to reload, no log files to reopen in this version; chronyd answers OK.
-            case Candm.REQ_DUMP, Candm.REQ_CYCLELOGS, Candm.REQ_REKEY, Candm.REQ_REFRESH, Candm.REQ_RELOAD_SOURCES,
-                 Candm.REQ_RESET_SOURCES -> Status.SUCCESS;
-            case Candm.REQ_WRITERTC, Candm.REQ_TRIMRTC -> Status.NO_RTC;
-            default -> Status.INVALID;
+            case DUMP, CYCLELOGS, REKEY, REFRESH, RELOAD_SOURCES, RESET_SOURCES -> Status.SUCCESS;
+            case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
+    }
+
+    /** Counts command requests in the client log (chronyc clients/serverstats) and applies cmdratelimit to remote hosts. */
+    @Override
+    public boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long nowRealtimeNanos) {
+        if (clientLog == null || peer.family() == org.jchrony.server.PeerAddress.UNIX) return true;
+        int verdict = clientLog.access(ClientLog.CMDMON, peer, nowRealtimeNanos);
+        return localhost || verdict == ClientLog.PASS;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -347,47 +346,23 @@ final class DaemonCore implements AutoCloseable {
         return 0;
     }
 
+    /** The Unix command socket; a directory chronyd would refuse disables it, with chronyd's messages. */
     private void openUnixCommandSocket(Path path, CommandHandler commands) {
-        Path dir = path.toAbsolutePath().getParent();
         try {
-            if (!Files.exists(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            String problem = UnixDatagramSocket.checkSocketDirectory(dir, null, null);
-            if (problem != null) {
-                LOG.error("{}", problem);
-                LOG.error("Disabled command socket {}", path);
-                return;
-            }
-            UnixDatagramSocket sock = UnixDatagramSocket.open();
-            sock.bind(path);
-            sock.chmod(0666);
-            sock.setNonBlocking();
+            UnixDatagramSocket sock = UnixDatagramSocket.openDaemonSocket(path, null, null);
             opened.add(sock);
             byte[] in = new byte[4096];
             byte[] out = new byte[4096];
-            PeerAddress peer = new PeerAddress();
-            peer.setUnix();
             opened.add(FdWatch.register(coreLoop, sock.fd(), () -> {
                 try {
-                    UnixDatagramSocket.Received r;
-                    while ((r = sock.receive(in, 0)) != null) {
-                        int n = commands.handle(in, r.length(), peer, realtime.realtimeNanos(), out);
-                        if (n > 0 && !r.senderPath().isEmpty()) {
-                            try {
-                                sock.sendTo(out, 0, n, r.senderPath());
-                            } catch (IOException e) {
-                                LOG.debug("Could not reply to {}: {}", r.senderPath(), e.getMessage());
-                            }
-                        }
-                    }
+                    sock.drain(commands, in, out, realtime::realtimeNanos);
                 } catch (IOException e) {
                     LOG.debug("Command socket read failed: {}", e.getMessage());
                 }
             }, null));
-            opened.add(() -> Files.deleteIfExists(path));
         } catch (IOException e) {
-            LOG.error("Could not open command socket {} : {}", path, e.getMessage());
+            LOG.error("{}", e.getMessage());
+            LOG.error("Disabled command socket {}", path);
         }
     }
 
