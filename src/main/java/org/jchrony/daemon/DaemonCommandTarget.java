@@ -56,13 +56,15 @@ final class DaemonCommandTarget implements CommandTarget {
     private final Runnable shutdown;
     private final Consumer<LocalSettings> localChanged;
     private final java.util.function.Supplier<LocalSettings> localNow;
+    private final java.util.function.Function<InetAddress, InetAddress> localAddressOf;
 
     /** chronyc local on/off: what the server should advertise when unsynchronised. */
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
 
     DaemonCommandTarget(SourceManager sources, ClientLog clientLog, AccessList ntpAccess, AccessList cmdAccess,
                         ClockDriver driver, TimeSource realtime, Runnable shutdown, Consumer<LocalSettings> localChanged,
-                        java.util.function.Supplier<LocalSettings> localNow) {
+                        java.util.function.Supplier<LocalSettings> localNow,
+                        java.util.function.Function<InetAddress, InetAddress> localAddressOf) {
         this.sources = sources;
         this.clientLog = clientLog;
         this.ntpAccess = ntpAccess;
@@ -72,6 +74,7 @@ final class DaemonCommandTarget implements CommandTarget {
         this.shutdown = shutdown;
         this.localChanged = localChanged;
         this.localNow = localNow;
+        this.localAddressOf = localAddressOf;
     }
 
     // ------------------------------------------------------------------ reports
@@ -113,18 +116,20 @@ final class DaemonCommandTarget implements CommandTarget {
         double offset = d.latestOffsetSeconds();
         double lo = Double.isNaN(dist) ? 0 : offset - dist;
         double hi = Double.isNaN(dist) ? 0 : offset + dist;
-        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d), false,
-                src.lastLeap(), opts, opts, d.sinceSampleSeconds(), 1.0, lo, hi));
+        long lastAgo = Math.max(0, d.sinceSampleSeconds()); // chronyd reports 0 before the first sample
+        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d, o), false,
+                src.lastLeap(), opts, opts, lastAgo, 1.0, lo, hi));
     }
 
-    private static int selectChar(SourceData d) {
+    /** chronyc selectdata's state letter (see its -v legend). */
+    private static int selectChar(SourceData d, SourceOptions o) {
         return switch (d.state()) {
             case SELECTED -> '*';
             case COMBINED -> '+';
-            case NOT_COMBINED -> '-';
+            case NOT_COMBINED -> o.noselect() ? 'N' : '-';
             case FALSETICKER -> 'x';
             case JITTERY -> '~';
-            case UNSELECTABLE -> d.reach() == 0 ? 'N' : 'd';
+            case UNSELECTABLE -> o.noselect() ? 'N' : d.reach() == 0 || d.sinceSampleSeconds() < 0 ? 'M' : 'd';
         };
     }
 
@@ -178,7 +183,9 @@ final class DaemonCommandTarget implements CommandTarget {
                     t.rootDistanceOk(), t.delayOk(), t.delayRatioOk(), t.delayDevRatioOk(), t.noSyncLoop()};
             int flags = 0;
             for (boolean b : bits) flags = flags << 1 | (b ? 1 : 0);
-            return new NtpDataReport(IpAddr.of(d.address()), IpAddr.UNSPECIFIED, d.remote().port(), d.leap(),
+            InetAddress local = localAddressOf.apply(d.address());
+            return new NtpDataReport(IpAddr.of(d.address()), local == null ? IpAddr.UNSPECIFIED : IpAddr.of(local),
+                    d.remote().port(), d.leap(),
                     d.version(), d.mode(), d.stratum(), d.pollLog2(), d.precisionLog2(), d.rootDelaySeconds(),
                     d.rootDispersionSeconds(), d.refId(), Timespec.ofEpoch(refSec, refNs), d.offsetSeconds(),
                     d.peerDelaySeconds(), d.peerDispersionSeconds(), d.responseTimeSeconds(), 0.0, flags, 'K', 'K',
@@ -340,6 +347,8 @@ final class DaemonCommandTarget implements CommandTarget {
     public Status simple(SimpleCommand command, long nowRealtimeNanos) {
         return switch (command) {
             case MAKESTEP -> {
+                // chronyd -x cannot step its virtual clock on command: it answers 500 Failure
+                if (!driver.controlsSystemClock()) yield Status.FAILED;
                 sources.makestep();
                 yield Status.SUCCESS;
             }
@@ -352,7 +361,11 @@ final class DaemonCommandTarget implements CommandTarget {
                 yield Status.SUCCESS;
             }
             // Nothing to dump, no keys to reload, no log files to reopen in this version; chronyd answers OK.
-            case DUMP, CYCLELOGS, REKEY, REFRESH, RELOAD_SOURCES, RESET_SOURCES -> Status.SUCCESS;
+            case RESET_SOURCES -> {
+                sources.resetSources();
+                yield Status.SUCCESS;
+            }
+            case DUMP, CYCLELOGS, REKEY, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
             case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
     }
@@ -467,14 +480,14 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Status dfreq(double dfreqPpm) {
-        driver.setFrequencyPpm(driver.readFrequencyPpm() + dfreqPpm);
+        sources.adjustClock(0, dfreqPpm);
         return Status.SUCCESS;
     }
 
     @Override
     public Status doffset(double offsetSeconds) {
-        // chronyc doffset: a positive value means the clock is to be slewed forward (it is slow).
-        driver.accrueOffset(-offsetSeconds, 1.0 / 3.0);
+        // chronyd takes doffset's value as the amount the clock is fast by
+        sources.adjustClock(offsetSeconds, 0);
         return Status.SUCCESS;
     }
 }

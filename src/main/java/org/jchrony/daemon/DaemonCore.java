@@ -73,7 +73,8 @@ final class DaemonCore implements AutoCloseable {
     private final RandomGenerator random = new SecureRandom();
     private final TimeSource realtime = RealtimeClock.INSTANCE;
     private final ServerSnapshotHolder snapshots;
-    private final PeerAddress scratchPeer = new PeerAddress();
+    /** The local address each upstream source's responses arrive at (IP_PKTINFO), for ntpdata. */
+    private final java.util.Map<InetAddress, InetAddress> upstreamLocalAddress = new java.util.HashMap<>();
 
     private IoEventLoopGroup coreGroup;
     private IoEventLoop coreLoop;
@@ -206,7 +207,7 @@ final class DaemonCore implements AutoCloseable {
                 shutdownRequest, s -> {
                     local = s;
                     publishSnapshot();
-                }, () -> local);
+                }, () -> local, upstreamLocalAddress::get);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
@@ -285,6 +286,15 @@ final class DaemonCore implements AutoCloseable {
 
     /** Blocking DNS on the resolver thread; the answer is handed back on the core loop. */
     private void resolve(String name, java.util.function.Consumer<List<InetAddress>> result) {
+        var literal = IpAddress.parse(name);
+        if (literal.isPresent()) {
+            try {
+                result.accept(List.of(InetAddress.getByAddress(literal.get().toBytes())));
+                return;
+            } catch (java.net.UnknownHostException e) {
+                // not reached for a parsed literal
+            }
+        }
         if (resolver == null) {
             resolver = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "jchronyd-resolver");
@@ -340,6 +350,10 @@ final class DaemonCore implements AutoCloseable {
                     ? InetAddress.getByAddress(java.util.Arrays.copyOf(peer.address(), 4))
                     : InetAddress.getByAddress(peer.address().clone());
             sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
+            if (!upstreamLocalAddress.containsKey(from)) {
+                byte[] local = java.util.Arrays.copyOf(peer.localAddress(), peer.family() == PeerAddress.INET4 ? 4 : 16);
+                upstreamLocalAddress.put(from, InetAddress.getByAddress(local));
+            }
         } catch (java.net.UnknownHostException | RuntimeException e) {
             LOG.debug("Dropped upstream datagram: {}", e.toString());
         }

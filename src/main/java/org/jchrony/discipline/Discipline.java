@@ -82,6 +82,23 @@ public final class Discipline {
 
     public LocalClock clock() { return clock; }
 
+    /**
+     * chronyc doffset/dfreq and anything else that corrects the clock outside the regular update:
+     * applies the correction and re-bases every source's sample history by it, as chronyd does
+     * whenever the local clock is adjusted.
+     */
+    public void adjustClock(double fastBySeconds, double dFreqPpm, Collection<? extends SelectableSource> all) {
+        var driver = clock.driver();
+        long now = clock.nowNanos();
+        if (dFreqPpm != 0) {
+            double old = driver.readFrequencyPpm();
+            driver.setFrequencyPpm(old + dFreqPpm);
+            dFreqPpm = driver.readFrequencyPpm() - old;
+        }
+        if (fastBySeconds != 0) driver.accrueOffset(fastBySeconds, 1.0 / Math.max(1.0, cfg.corrTimeRatio()));
+        for (SelectableSource s : all) s.stats().correct(now, fastBySeconds, dFreqPpm);
+    }
+
     /** Initial frequency and skew from the driftfile (chronyd reads it at start). */
     public void loadDrift(org.jchrony.clock.Driftfile.Drift drift) {
         clock.driver().setFrequencyPpm(drift.driverCorrectionPpm());
@@ -314,7 +331,7 @@ public final class Discipline {
         if (step) {
             driver.step(offset);
             steps++;
-            log.warn("System clock wrong by {} seconds, adjustment started", -offset);
+            log.warn("System clock wrong by {} seconds", String.format("%.6f", -offset));
             for (ReferenceListener l : listeners) l.clockStepped(offset);
         } else {
             double sd = Math.max(selEst.stdDevSeconds(), 1e-9);

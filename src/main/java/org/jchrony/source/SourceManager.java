@@ -218,6 +218,21 @@ public final class SourceManager {
         return discipline.makestep();
     }
 
+    /**
+     * chronyc doffset / dfreq: {@code fastBySeconds} as chronyd takes doffset's value (the clock
+     * is that much ahead and is slewed back; doffset -0.1 leaves it 0.1 s to move forward), and
+     * ppm added to the frequency.
+     */
+    public void adjustClock(double fastBySeconds, double dFreqPpm) {
+        discipline.adjustClock(fastBySeconds, dFreqPpm, byAddress.values());
+    }
+
+    /** chronyc reset sources: every source forgets its measurements, as after a restart. */
+    public void resetSources() {
+        for (NtpSource s : byAddress.values()) s.stats().clear();
+        discipline.forceReselect(byAddress.values());
+    }
+
     /** chronyc reselect. */
     public void reselect() {
         discipline.forceReselect(byAddress.values());
