@@ -44,6 +44,23 @@ class RealChronydParityTest {
             "add pool 127.0.0.3 maxsources 2", "add peer 127.0.0.4 key 1 prefer", "activity", "sources",
             "delete 127.0.0.2", "delete 10.9.9.9", "sources -a", "sourcestats -a", "selectdata -a", "tracking");
 
+    /**
+     * Commands whose output depends on whether a daemon has resynchronised since `reset sources`
+     * (late in SEQUENCE): two daemons resynchronise at different moments, so these are not
+     * compared after it. The CSV and UDP rounds run after both have resynchronised.
+     */
+    static final java.util.Set<String> SYNC_DEPENDENT = java.util.Set.of(
+            "tracking", "sources", "sources -a", "sourcestats -a", "selectdata -a");
+
+    /** Waits until the daemon behind {@code socket} has selected a source again. */
+    static void awaitSync(String socket) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (chronyc(List.of("-h", socket), "sources").contains("^*")) return;
+            Thread.sleep(200);
+        }
+    }
+
     static final List<String> CSV = List.of("tracking", "sources", "sourcestats", "selectdata", "activity",
             "authdata", "ntpdata", "clients", "serverstats", "smoothing", "manual list");
 
@@ -89,7 +106,10 @@ class RealChronydParityTest {
             Thread.sleep(3000);
             List<String> mismatches = new ArrayList<>();
             int compared = 0;
+            boolean afterReset = false;
             for (String command : SEQUENCE) {
+                if (command.equals("reset sources")) afterReset = true;
+                if (afterReset && SYNC_DEPENDENT.contains(command)) continue;
                 String expected = chronyc(List.of("-n", "-h", d1.socketPath().toString()), command);
                 String actual = jchronyc(List.of("-n", "-h", d2.socketPath().toString()), command);
                 compared++;
@@ -97,6 +117,8 @@ class RealChronydParityTest {
                     mismatches.add(command + "\n--- chronyc:\n" + expected + "\n--- jchronyc:\n" + actual);
                 }
             }
+            awaitSync(d1.socketPath().toString());
+            awaitSync(d2.socketPath().toString());
             for (String command : CSV) {
                 String expected = chronyc(List.of("-c", "-h", d1.socketPath().toString()), command);
                 String actual = jchronyc(List.of("-c", "-h", d2.socketPath().toString()), command);
