@@ -20,6 +20,8 @@ import org.jchrony.server.DatagramHandler;
  * timestamps are not read).
  */
 public final class ClientSocket implements AutoCloseable {
+    /** Datagrams per recvmmsg: a client socket sees one response per request. */
+    private static final int CLIENT_BATCH = 4;
     private final UdpEndpoint endpoint;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = Libc.newCallState(arena);
@@ -42,7 +44,7 @@ public final class ClientSocket implements AutoCloseable {
     public static ClientSocket open(IoEventLoop loop, InetAddress bindAddress, int port, UdpSocketOptions options,
                                     DatagramHandler handler) throws IOException {
         UdpSocket s = UdpSocket.open(bindAddress, port, options);
-        return new ClientSocket(UdpEndpoint.open(loop, s, handler));
+        return new ClientSocket(UdpEndpoint.open(loop, s, handler, CLIENT_BATCH));
     }
 
     /** An ephemeral-port socket on the wildcard address of {@code server}'s family. */
