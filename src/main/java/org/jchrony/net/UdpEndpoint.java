@@ -60,6 +60,8 @@ public final class UdpEndpoint implements AutoCloseable {
     private final byte[] scratch = new byte[16];
     private final PeerAddress peer = new PeerAddress();
     private final FdWatch watch;
+    private final TxTimestamps errorQueue; // null unless the socket asked for TX timestamps
+    private volatile Object errorQueueLock = new Object();
 
     // counters: written on the loop thread only, read racily elsewhere
     private long received;
@@ -87,6 +89,7 @@ public final class UdpEndpoint implements AutoCloseable {
         txCtrl = arena.allocate((long) TX_CTRL_SIZE * batch, 8);
         txData = arena.allocate((long) MAX_DATAGRAM * batch, 8);
         timespec = arena.allocate(Libc.TIMESPEC);
+        errorQueue = socket.txTimestamping() ? new TxTimestamps(arena, fd) : null;
         for (int i = 0; i < batch; i++) {
             long m = (long) i * Libc.MMSGHDR_SIZE;
             long v = (long) i * Libc.IOVEC_SIZE;
@@ -130,6 +133,11 @@ public final class UdpEndpoint implements AutoCloseable {
 
     public UdpSocket socket() { return socket; }
 
+    /** The lock a sender holds while it reads the TX timestamp of its own send from the error queue. */
+    void errorQueueLock(Object lock) {
+        errorQueueLock = lock;
+    }
+
     public IoEventLoop loop() { return watch.loop(); }
 
     /** Counters so far (read without synchronisation: approximate while traffic flows). */
@@ -148,6 +156,11 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private void readReady() {
+        if (errorQueue != null) {
+            synchronized (errorQueueLock) { // a sender reading its own TX stamp holds this lock
+                errorQueue.drain(); // TX timestamps the sender did not pick up (they raise EPOLLERR)
+            }
+        }
         for (int round = 0; round < MAX_BATCHES_PER_WAKEUP; round++) {
             for (int i = 0; i < batch; i++) {
                 long m = (long) i * Libc.MMSGHDR_SIZE;

@@ -28,6 +28,7 @@ public final class UdpSocket implements AutoCloseable {
     private final int localPort;
     private final boolean timestamping;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean txTimestamping;
 
     private UdpSocket(int fd, int family, InetAddress localAddress, int localPort, boolean timestamping) {
         this.fd = fd;
@@ -159,6 +160,25 @@ public final class UdpSocket implements AutoCloseable {
     public boolean timestamping() { return timestamping; }
 
     public boolean isOpen() { return !closed.get(); }
+
+    /**
+     * Also asks the kernel for software TX timestamps (SOF_TIMESTAMPING_TX_SOFTWARE with
+     * OPT_TSONLY: the error queue gets the timestamp without the payload), as chronyd does for
+     * its client requests. Read them with {@link TxTimestamps}.
+     */
+    void enableTxTimestamps() throws ErrnoException {
+        if (!timestamping) throw new ErrnoException("SO_TIMESTAMPING (TX)", Libc.EINVAL);
+        int flags = Libc.SOF_TIMESTAMPING_RX_SOFTWARE | Libc.SOF_TIMESTAMPING_TX_SOFTWARE
+                | Libc.SOF_TIMESTAMPING_SOFTWARE | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            setInt(cs, fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, flags, "SO_TIMESTAMPING (TX)", arena);
+        }
+        txTimestamping = true;
+    }
+
+    /** True once {@link #enableTxTimestamps()} succeeded. */
+    public boolean txTimestamping() { return txTimestamping; }
 
     @Override
     public void close() {

@@ -45,6 +45,7 @@ class ChronydInteropTest {
                 long cookie = 0x1234_5678_0000_0000L | i;
                 byte[] req = new NtpPacket(0, 4, NtpPacket.MODE_CLIENT, 0, 6, -20, 0, 0, 0, 0, 0, 0, cookie, null).encode();
                 long t1 = client.send(req, req.length, lo, chronyd.ntpPort());
+                assertThat(client.lastTxFromKernel()).isTrue();
                 Reply r = replies.poll(2, TimeUnit.SECONDS);
                 assertThat(r).as("reply " + i).isNotNull();
                 NtpPacket p = r.packet();

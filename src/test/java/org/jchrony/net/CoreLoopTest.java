@@ -64,6 +64,8 @@ class CoreLoopTest {
             assertThat(r.port()).isEqualTo(upstream.getLocalPort());
             assertThat(r.onCore()).isTrue();
             assertThat(r.rxNanos()).isGreaterThan(tx).isLessThan(tx + 1_000_000_000L);
+            assertThat(client.lastTxFromKernel()).as("kernel TX stamp on loopback").isTrue();
+            assertThat(client.endpoint().socket().txTimestamping()).isTrue();
             assertThatThrownBy(() -> client.send(req, req.length, InetAddress.getByName("::1"), 9))
                     .isInstanceOf(IllegalArgumentException.class);
         }
