@@ -134,6 +134,19 @@ public final class UdpSocket implements AutoCloseable {
         return InetAddress.getByAddress(sa.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE));
     }
 
+    /** SO_RCVBUF as the kernel reports it (getsockopt; Linux doubles the value set). */
+    public int receiveBufferBytes() throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
+            if (Libc.getsockopt(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, value, len) != 0) {
+                throw new ErrnoException("getsockopt(SO_RCVBUF)", Libc.errno(cs));
+            }
+            return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
     /** Connects the socket (kernel then filters datagrams from other peers). */
     public void connect(InetAddress address, int port) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
