@@ -63,6 +63,9 @@ public final class UdpEndpoint implements AutoCloseable {
     private final TxTimestamps errorQueue; // null unless the socket asked for TX timestamps
     private volatile Object errorQueueLock = new Object();
 
+    private boolean reading; // inside readReady (loop thread)
+    private boolean released; // socket closed; arena closed or about to be
+
     // counters: written on the loop thread only, read racily elsewhere
     private long received;
     private long replied;
@@ -156,6 +159,16 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private void readReady() {
+        reading = true;
+        try {
+            readBatches();
+        } finally {
+            reading = false;
+            if (released) arena.close(); // the handler closed us: buffers are free now
+        }
+    }
+
+    private void readBatches() {
         if (errorQueue != null) {
             synchronized (errorQueueLock) { // a sender reading its own TX stamp holds this lock
                 errorQueue.drain(); // TX timestamps the sender did not pick up (they raise EPOLLERR)
@@ -184,6 +197,7 @@ public final class UdpEndpoint implements AutoCloseable {
             int replies = 0;
             for (int i = 0; i < n; i++) {
                 if (process(i, replies)) replies++;
+                if (released) return; // closed by the handler (e.g. a one-shot client socket)
             }
             if (replies > 0) send(replies);
             if (n < batch) return; // drained; level-triggered epoll tells us about more
@@ -342,7 +356,8 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Runs on the loop after the fd left epoll. */
     private void release() {
         socket.close();
-        arena.close();
+        released = true;
+        if (!reading) arena.close(); // else readReady closes it when the handler returns
     }
 
     @Override

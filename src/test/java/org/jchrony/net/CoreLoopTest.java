@@ -100,6 +100,32 @@ class CoreLoopTest {
     }
 
     @Test
+    void aClientSocketMayCloseItselfFromItsHandler() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        BlockingQueue<Integer> got = new ArrayBlockingQueue<>(8);
+        ClientSocket[] self = new ClientSocket[1];
+        try (DatagramSocket upstream = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            upstream.setSoTimeout(2000);
+            self[0] = ClientSocket.openFor(core, lo, (in, len, peer, rx, out) -> {
+                got.add(len);
+                self[0].close(); // one response per request, then the socket goes (chronyd's default)
+                return 0;
+            });
+            self[0].send(new byte[48], 48, lo, upstream.getLocalPort());
+            DatagramPacket p = new DatagramPacket(new byte[100], 100);
+            upstream.receive(p);
+            // two responses in one batch: the second must not reach the closed socket's handler
+            upstream.send(new DatagramPacket(new byte[48], 48, p.getSocketAddress()));
+            upstream.send(new DatagramPacket(new byte[47], 47, p.getSocketAddress()));
+            assertThat(got.poll(2, TimeUnit.SECONDS)).isEqualTo(48);
+            assertThat(got.poll(200, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(self[0].endpoint().socket().isOpen()).isFalse();
+            assertThatThrownBy(() -> self[0].send(new byte[48], 48, lo, upstream.getLocalPort()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
     void fdWatchCallsBackOnTheLoopWhenReadable() throws Exception {
         FileDescriptor[] pipe = FileDescriptor.pipe();
         AtomicInteger bytes = new AtomicInteger();
