@@ -126,6 +126,23 @@ class CoreLoopTest {
     }
 
     @Test
+    void clientSocketsOpenAndCloseOnTheCoreLoopItself() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket upstream = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            upstream.setSoTimeout(2000);
+            Integer port = core.submit(() -> {
+                try (ClientSocket c = ClientSocket.openFor(core, lo, (in, len, peer, rx, out) -> 0)) {
+                    c.send(new byte[48], 48, lo, upstream.getLocalPort());
+                    return c.localPort();
+                }
+            }).get(5, TimeUnit.SECONDS);
+            DatagramPacket p = new DatagramPacket(new byte[100], 100);
+            upstream.receive(p);
+            assertThat(p.getPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void fdWatchCallsBackOnTheLoopWhenReadable() throws Exception {
         FileDescriptor[] pipe = FileDescriptor.pipe();
         AtomicInteger bytes = new AtomicInteger();
