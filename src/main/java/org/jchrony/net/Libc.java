@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
  * {@link #newCallState(Arena)}) into which the linker writes errno; the hot paths keep one per
  * socket so that reading a batch allocates nothing.
  */
+@SuppressWarnings("restricted") // FFM downcalls and reinterpret are the point of this class
 public final class Libc {
     private Libc() {}
 
