@@ -195,7 +195,7 @@ class CoreLoopTest {
         long c = RealtimeClock.INSTANCE.realtimeNanos();
         assertThat(b).isBetween(a, c);
         assertThat(c - a).isLessThan(100_000_000L);
-        long ns = ClockPrecision.measureNanos(RealtimeClock.INSTANCE);
+        long ns = ClockPrecision.measureNanos(RealtimeClock.INSTANCE, 50);
         assertThat(ns).isBetween(1L, 1_000_000L);
         int log2 = ClockPrecision.measureLog2();
         assertThat(log2).isBetween(-30, -10);
