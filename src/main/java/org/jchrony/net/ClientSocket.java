@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.jchrony.server.DatagramHandler;
+import org.slf4j.LoggerFactory;
 
 /**
  * A socket for talking to an upstream NTP server or peer, as chronyd's client sockets: bound to
@@ -15,21 +16,28 @@ import org.jchrony.server.DatagramHandler;
  * a fixed {@code acquisitionport}, optionally to a {@code bindacqaddress}. Responses arrive with
  * kernel RX timestamps at the {@link DatagramHandler}, on the event loop given (the core loop).
  *
- * <p>{@link #send} reads CLOCK_REALTIME immediately before the sendto() system call and returns
- * it as the transmit timestamp (chronyd also starts from such a user-space stamp; kernel TX
- * timestamps are not read).
+ * <p>{@link #send} reads CLOCK_REALTIME immediately before the sendto() system call; the socket
+ * also asks for kernel software TX timestamps (as chronyd does for its requests), and when the
+ * kernel has queued one by the time sendto() returns, that one is returned instead.
  */
 public final class ClientSocket implements AutoCloseable {
+    /** Datagrams per recvmmsg: a client socket sees one response per request. */
+    private static final int CLIENT_BATCH = 4;
     private final UdpEndpoint endpoint;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = Libc.newCallState(arena);
     private final MemorySegment txData = arena.allocate(UdpEndpoint.MAX_DATAGRAM, 8);
     private final MemorySegment txName = arena.allocate(Libc.SOCKADDR_STORAGE_SIZE, 8);
     private final MemorySegment timespec = arena.allocate(Libc.TIMESPEC);
+    private final TxTimestamps txTimestamps;
     private boolean closed;
+    private boolean lastTxFromKernel;
 
     private ClientSocket(UdpEndpoint endpoint) {
         this.endpoint = endpoint;
+        this.txTimestamps = endpoint.socket().txTimestamping() ? new TxTimestamps(arena, endpoint.socket().fd()) : null;
+        endpoint.errorQueueLock(this); // send() is synchronized on this
+
     }
 
     /**
@@ -42,7 +50,12 @@ public final class ClientSocket implements AutoCloseable {
     public static ClientSocket open(IoEventLoop loop, InetAddress bindAddress, int port, UdpSocketOptions options,
                                     DatagramHandler handler) throws IOException {
         UdpSocket s = UdpSocket.open(bindAddress, port, options);
-        return new ClientSocket(UdpEndpoint.open(loop, s, handler));
+        try {
+            s.enableTxTimestamps();
+        } catch (ErrnoException e) {
+            LoggerFactory.getLogger(ClientSocket.class).debug("no kernel TX timestamps on {}: {}", s, e.getMessage());
+        }
+        return new ClientSocket(UdpEndpoint.open(loop, s, handler, CLIENT_BATCH));
     }
 
     /** An ephemeral-port socket on the wildcard address of {@code server}'s family. */
@@ -54,7 +67,9 @@ public final class ClientSocket implements AutoCloseable {
     /**
      * Sends {@code pkt[0, length)} to {@code destination}:{@code port}.
      *
-     * @return CLOCK_REALTIME (ns since the Unix epoch) read right before the send
+     * @return the transmit time, CLOCK_REALTIME ns since the Unix epoch: the kernel's software TX
+     *         timestamp when it is available right after the send (see {@link #lastTxFromKernel()}),
+     *         else the clock read right before the send
      * @throws ErrnoException if the kernel refused the datagram (e.g. ENETUNREACH)
      */
     public synchronized long send(byte[] pkt, int length, InetAddress destination, int port) throws IOException {
@@ -66,12 +81,27 @@ public final class ClientSocket implements AutoCloseable {
         }
         MemorySegment.copy(pkt, 0, txData, ValueLayout.JAVA_BYTE, 0, length);
         int nameLen = UdpSocket.writeSockaddr(txName, destination, port);
+        if (txTimestamps != null) txTimestamps.drain(); // stale stamps of earlier sends
         long txNanos = Libc.clockRealtimeNanos(timespec);
         long rc = Libc.sendto(callState, endpoint.socket().fd(), txData, length, 0, txName, nameLen);
         if (rc < 0) {
             throw new ErrnoException("sendto " + SocketBindException.format(destination, port), Libc.errno(callState));
         }
+        lastTxFromKernel = false;
+        if (txTimestamps != null) {
+            // software TX stamps are normally queued before sendto() returns (loopback, most drivers)
+            long kernelNanos = txTimestamps.readOne();
+            if (kernelNanos >= txNanos && kernelNanos - txNanos < 1_000_000_000L) {
+                lastTxFromKernel = true;
+                return kernelNanos;
+            }
+        }
         return txNanos;
+    }
+
+    /** Whether the last {@link #send}'s timestamp came from the kernel. */
+    public synchronized boolean lastTxFromKernel() {
+        return lastTxFromKernel;
     }
 
     public int localPort() {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The fd is put in non-blocking mode (fcntl O_NONBLOCK). {@link #close()} stops watching and
  * then runs the optional {@code onClose} (which normally closes the fd); the loop shutting down
- * does the same.
+ * usually does the same, but Netty 4.2.18 can skip that when shut down with a quiet period of 0
+ * (observed), so close watches explicitly; closing after the loop has terminated works too.
  */
 public final class FdWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FdWatch.class);

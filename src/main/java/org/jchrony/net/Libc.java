@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
  * {@link #newCallState(Arena)}) into which the linker writes errno; the hot paths keep one per
  * socket so that reading a batch allocates nothing.
  */
+@SuppressWarnings("restricted") // FFM downcalls and reinterpret are the point of this class
 public final class Libc {
     private Libc() {}
 
@@ -45,6 +46,7 @@ public final class Libc {
     public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
     public static final int SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
     public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    public static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
 
     public static final int IPPROTO_IP = 0;
     public static final int IP_TOS = 1;
@@ -58,6 +60,7 @@ public final class Libc {
     public static final int MSG_CTRUNC = 0x8;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_ERRQUEUE = 0x2000;
 
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
@@ -184,6 +187,7 @@ public final class Libc {
     /** Hot-path variants without errno capture (the capture costs an allocation per call). */
     private static final MethodHandle RECVMMSG_FAST = downcall("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR));
     private static final MethodHandle SENDMMSG_FAST = downcall("sendmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT));
+    private static final MethodHandle RECVMSG_FAST = downcall("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, PTR, C_INT));
     private static final MethodHandle ERRNO_LOCATION = downcall("__errno_location", FunctionDescriptor.of(PTR));
     private static final MethodHandle FCNTL = downcall("fcntl",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO, Linker.Option.firstVariadicArg(2));
@@ -291,6 +295,15 @@ public final class Libc {
     public static int recvmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
         try {
             return (int) RECVMMSG_FAST.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** recvmsg without errno capture (used with MSG_ERRQUEUE for TX timestamps). */
+    public static long recvmsgFast(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG_FAST.invokeExact(fd, msghdr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

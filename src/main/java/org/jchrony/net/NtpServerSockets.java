@@ -47,7 +47,7 @@ public final class NtpServerSockets implements AutoCloseable {
                 for (int i = 0; i < socketsPerAddress; i++) {
                     UdpSocket s = UdpSocket.open(address, p, opts);
                     p = s.localPort();
-                    IoEventLoop loop = (IoEventLoop) group.next();
+                    IoEventLoop loop = group.next();
                     opened.add(UdpEndpoint.open(loop, s, handler));
                 }
                 log.debug("NTP server on {} x{}", SocketBindException.format(address, p), socketsPerAddress);

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@link UdpSocket} served on one epoll event loop: on readiness it reads up to
- * {@value #BATCH} datagrams with one recvmmsg, gives each to the {@link DatagramHandler} with the
+ * {@value #BATCH} datagrams with one recvmmsg (a smaller batch for client sockets), gives each to the {@link DatagramHandler} with the
  * source address, the destination address (IP_PKTINFO) and the kernel RX timestamp
  * (CLOCK_REALTIME ns), and sends all replies with one sendmmsg, each from the address its request
  * was sent to (IP_PKTINFO / IPV6_PKTINFO control message), as chronyd answers from the request's
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class UdpEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpEndpoint.class);
 
-    /** Datagrams per recvmmsg/sendmmsg. */
+    /** Datagrams per recvmmsg/sendmmsg on server sockets. */
     public static final int BATCH = 32;
     /** Largest datagram accepted; longer ones are truncated by the kernel and dropped. */
     public static final int MAX_DATAGRAM = 2048;
@@ -41,6 +41,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private final UdpSocket socket;
     private final DatagramHandler handler;
+    private final int batch;
     private final int fd;
     private final Arena arena = Arena.ofShared();
     private MemorySegment errnoLocation; // of the loop thread, set on first use there
@@ -59,6 +60,11 @@ public final class UdpEndpoint implements AutoCloseable {
     private final byte[] scratch = new byte[16];
     private final PeerAddress peer = new PeerAddress();
     private final FdWatch watch;
+    private final TxTimestamps errorQueue; // null unless the socket asked for TX timestamps
+    private volatile Object errorQueueLock = new Object();
+
+    private boolean reading; // inside readReady (loop thread)
+    private boolean released; // socket closed; arena closed or about to be
 
     // counters: written on the loop thread only, read racily elsewhere
     private long received;
@@ -69,22 +75,25 @@ public final class UdpEndpoint implements AutoCloseable {
     private long receiveErrors;
     private long noTimestamp;
 
-    private UdpEndpoint(IoEventLoop loop, UdpSocket socket, DatagramHandler handler) throws IOException {
+    private UdpEndpoint(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch) throws IOException {
+        if (batch < 1 || batch > 1024) throw new IllegalArgumentException("batch " + batch);
+        this.batch = batch;
         this.socket = socket;
         this.handler = handler;
         this.fd = socket.fd();
-        rxVec = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
-        MemorySegment rxIov = arena.allocate((long) Libc.IOVEC_SIZE * BATCH, 8);
-        rxNames = arena.allocate((long) NAME_SIZE * BATCH, 8);
-        rxCtrl = arena.allocate((long) RX_CTRL_SIZE * BATCH, 8);
-        rxData = arena.allocate((long) MAX_DATAGRAM * BATCH, 8);
-        txVec = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
-        txIov = arena.allocate((long) Libc.IOVEC_SIZE * BATCH, 8);
-        txNames = arena.allocate((long) NAME_SIZE * BATCH, 8);
-        txCtrl = arena.allocate((long) TX_CTRL_SIZE * BATCH, 8);
-        txData = arena.allocate((long) MAX_DATAGRAM * BATCH, 8);
+        rxVec = arena.allocate((long) Libc.MMSGHDR_SIZE * batch, 8);
+        MemorySegment rxIov = arena.allocate((long) Libc.IOVEC_SIZE * batch, 8);
+        rxNames = arena.allocate((long) NAME_SIZE * batch, 8);
+        rxCtrl = arena.allocate((long) RX_CTRL_SIZE * batch, 8);
+        rxData = arena.allocate((long) MAX_DATAGRAM * batch, 8);
+        txVec = arena.allocate((long) Libc.MMSGHDR_SIZE * batch, 8);
+        txIov = arena.allocate((long) Libc.IOVEC_SIZE * batch, 8);
+        txNames = arena.allocate((long) NAME_SIZE * batch, 8);
+        txCtrl = arena.allocate((long) TX_CTRL_SIZE * batch, 8);
+        txData = arena.allocate((long) MAX_DATAGRAM * batch, 8);
         timespec = arena.allocate(Libc.TIMESPEC);
-        for (int i = 0; i < BATCH; i++) {
+        errorQueue = socket.txTimestamping() ? new TxTimestamps(arena, fd) : null;
+        for (int i = 0; i < batch; i++) {
             long m = (long) i * Libc.MMSGHDR_SIZE;
             long v = (long) i * Libc.IOVEC_SIZE;
             rxIov.set(ValueLayout.ADDRESS, v, rxData.asSlice((long) i * MAX_DATAGRAM, MAX_DATAGRAM));
@@ -112,8 +121,13 @@ public final class UdpEndpoint implements AutoCloseable {
      * endpoint owns the socket from now on: closing the endpoint (or the loop) closes it.
      */
     public static UdpEndpoint open(IoEventLoop loop, UdpSocket socket, DatagramHandler handler) throws IOException {
+        return open(loop, socket, handler, BATCH);
+    }
+
+    /** As {@link #open(IoEventLoop, UdpSocket, DatagramHandler)} with {@code batch} datagrams per system call. */
+    public static UdpEndpoint open(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch) throws IOException {
         try {
-            return new UdpEndpoint(loop, socket, handler);
+            return new UdpEndpoint(loop, socket, handler, batch);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -121,6 +135,11 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     public UdpSocket socket() { return socket; }
+
+    /** The lock a sender holds while it reads the TX timestamp of its own send from the error queue. */
+    void errorQueueLock(Object lock) {
+        errorQueueLock = lock;
+    }
 
     public IoEventLoop loop() { return watch.loop(); }
 
@@ -140,14 +159,29 @@ public final class UdpEndpoint implements AutoCloseable {
     }
 
     private void readReady() {
+        reading = true;
+        try {
+            readBatches();
+        } finally {
+            reading = false;
+            if (released) arena.close(); // the handler closed us: buffers are free now
+        }
+    }
+
+    private void readBatches() {
+        if (errorQueue != null) {
+            synchronized (errorQueueLock) { // a sender reading its own TX stamp holds this lock
+                errorQueue.drain(); // TX timestamps the sender did not pick up (they raise EPOLLERR)
+            }
+        }
         for (int round = 0; round < MAX_BATCHES_PER_WAKEUP; round++) {
-            for (int i = 0; i < BATCH; i++) {
+            for (int i = 0; i < batch; i++) {
                 long m = (long) i * Libc.MMSGHDR_SIZE;
                 rxVec.set(ValueLayout.JAVA_INT, m + Libc.MSGHDR_NAMELEN, NAME_SIZE);
                 rxVec.set(ValueLayout.JAVA_LONG, m + Libc.MSGHDR_CONTROLLEN, RX_CTRL_SIZE);
                 rxVec.set(ValueLayout.JAVA_INT, m + Libc.MSGHDR_FLAGS, 0);
             }
-            int n = Libc.recvmmsgFast(fd, rxVec, BATCH, Libc.MSG_DONTWAIT);
+            int n = Libc.recvmmsgFast(fd, rxVec, batch, Libc.MSG_DONTWAIT);
             if (n <= 0) {
                 if (n < 0) {
                     int errno = errno();
@@ -163,9 +197,10 @@ public final class UdpEndpoint implements AutoCloseable {
             int replies = 0;
             for (int i = 0; i < n; i++) {
                 if (process(i, replies)) replies++;
+                if (released) return; // closed by the handler (e.g. a one-shot client socket)
             }
             if (replies > 0) send(replies);
-            if (n < BATCH) return; // drained; level-triggered epoll tells us about more
+            if (n < batch) return; // drained; level-triggered epoll tells us about more
         }
     }
 
@@ -321,7 +356,8 @@ public final class UdpEndpoint implements AutoCloseable {
     /** Runs on the loop after the fd left epoll. */
     private void release() {
         socket.close();
-        arena.close();
+        released = true;
+        if (!reading) arena.close(); // else readReady closes it when the handler returns
     }
 
     @Override

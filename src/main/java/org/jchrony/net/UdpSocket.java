@@ -28,6 +28,7 @@ public final class UdpSocket implements AutoCloseable {
     private final int localPort;
     private final boolean timestamping;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean txTimestamping;
 
     private UdpSocket(int fd, int family, InetAddress localAddress, int localPort, boolean timestamping) {
         this.fd = fd;
@@ -133,6 +134,19 @@ public final class UdpSocket implements AutoCloseable {
         return InetAddress.getByAddress(sa.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE));
     }
 
+    /** SO_RCVBUF as the kernel reports it (getsockopt; Linux doubles the value set). */
+    public int receiveBufferBytes() throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
+            if (Libc.getsockopt(cs, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, value, len) != 0) {
+                throw new ErrnoException("getsockopt(SO_RCVBUF)", Libc.errno(cs));
+            }
+            return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
     /** Connects the socket (kernel then filters datagrams from other peers). */
     public void connect(InetAddress address, int port) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
@@ -159,6 +173,25 @@ public final class UdpSocket implements AutoCloseable {
     public boolean timestamping() { return timestamping; }
 
     public boolean isOpen() { return !closed.get(); }
+
+    /**
+     * Also asks the kernel for software TX timestamps (SOF_TIMESTAMPING_TX_SOFTWARE with
+     * OPT_TSONLY: the error queue gets the timestamp without the payload), as chronyd does for
+     * its client requests. Read them with {@link TxTimestamps}.
+     */
+    void enableTxTimestamps() throws ErrnoException {
+        if (!timestamping) throw new ErrnoException("SO_TIMESTAMPING (TX)", Libc.EINVAL);
+        int flags = Libc.SOF_TIMESTAMPING_RX_SOFTWARE | Libc.SOF_TIMESTAMPING_TX_SOFTWARE
+                | Libc.SOF_TIMESTAMPING_SOFTWARE | Libc.SOF_TIMESTAMPING_OPT_TSONLY;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            setInt(cs, fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPING, flags, "SO_TIMESTAMPING (TX)", arena);
+        }
+        txTimestamping = true;
+    }
+
+    /** True once {@link #enableTxTimestamps()} succeeded. */
+    public boolean txTimestamping() { return txTimestamping; }
 
     @Override
     public void close() {

@@ -239,6 +239,9 @@ class UdpEndpointTest {
         UdpSocketOptions reuse = UdpSocketOptions.DEFAULT.withReusePort(true);
         try (UdpSocket a = UdpSocket.open(lo, 0, reuse); UdpSocket b = UdpSocket.open(lo, a.localPort(), reuse)) {
             assertThat(b.localPort()).isEqualTo(a.localPort());
+            try (UdpSocket c = UdpSocket.open(lo, 0, new UdpSocketOptions(false, null, 0, 200_000))) {
+                assertThat(c.receiveBufferBytes()).isGreaterThanOrEqualTo(200_000); // the kernel doubles it
+            }
             assertThat(a.timestamping()).isTrue();
         }
     }

@@ -66,9 +66,10 @@ public final class BenchNtpServer {
         for (int i = 3; i < args.length; i++) addresses.add(InetAddress.getByName(args[i]));
         if (addresses.isEmpty()) addresses = List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"));
         int precision = ClockPrecision.measureLog2();
+        TimeSource clock = "instant".equals(System.getProperty("jchrony.bench.clock")) ? RealtimeClock.instant() : RealtimeClock.INSTANCE;
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
         NtpServerSockets sockets = NtpServerSockets.open(group, addresses, port, perAddress,
-                new UdpSocketOptions(true, null, 0, 4 << 20), responder(RealtimeClock.INSTANCE, precision));
+                new UdpSocketOptions(true, null, 0, 4 << 20), responder(clock, precision));
         System.err.println("BenchNtpServer: port " + port + ", " + loops + " loops, " + perAddress
                 + " sockets per address " + addresses + ", precision " + precision);
         CountDownLatch done = new CountDownLatch(1);
