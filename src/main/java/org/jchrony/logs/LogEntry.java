@@ -56,9 +56,9 @@ public sealed interface LogEntry {
     }
 
     /**
-     * A line of {@code measurements.log} (chronyd writes one per NTP response with
-     * {@code log measurements}, or per response that passed all tests... see
-     * {@link LogFiles#wantsMeasurement(boolean)} for {@code rawmeasurements}).
+     * A line of {@code measurements.log}: one per NTP response that passed all tests with
+     * {@code log measurements}, one per response with {@code log rawmeasurements}
+     * ({@link LogFiles#wantsMeasurement(boolean)} decides).
      *
      * @param address          the source's address as chronyd prints it ({@link LogFormat#address})
      * @param leap             leap indicator of the response (0..3)
