@@ -91,7 +91,7 @@ public final class MetricsText {
         out.add(gauge("chrony_tracking_rms_offset_seconds", "seconds", "Long-term average (RMS) of the offset",
                 one(t.rmsOffsetSeconds())));
         out.add(gauge("chrony_tracking_frequency_ppm", null,
-                "Frequency error of the system clock that chronyd corrects, in ppm (chronyc tracking: Frequency)",
+                "Rate at which the system clock would gain (positive) or lose (negative) time without correction, in ppm (chronyc tracking: Frequency)",
                 one(t.frequencyPpm())));
         out.add(gauge("chrony_tracking_residual_frequency_ppm", null,
                 "Residual frequency of the reference, in ppm", one(t.residualFrequencyPpm())));
