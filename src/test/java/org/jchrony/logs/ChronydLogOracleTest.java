@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import org.jchrony.logs.LogEntry.SelectionStatus;
 import org.jchrony.logs.LogEntry.TimestampSource;
 import org.jchrony.testutil.RealChronyd;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code log measurements statistics tracking selection rawmeasurements} and {@code logbanner 8};
  * its files are read back, every line parsed with a regex of chronyd's column layout, the
  * values turned into {@link LogEntry} records and written again through {@link LogFiles}: the
- * files we write must equal chronyd's byte for byte (banners, their repetition, every column).
+ * files we write must equal chronyd's byte for byte (banners, their repetition, every column),
+ * before and after {@code chronyc cyclelogs} (files moved away first, as logrotate does).
  */
 class ChronydLogOracleTest {
     private static final String T = "(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d)";
@@ -58,11 +58,26 @@ class ChronydLogOracleTest {
                      "server 127.0.0.1 port " + server.ntpPort() + " minpoll -2 maxpoll -2 iburst",
                      "logdir " + chronydLogs, "logbanner 8",
                      "log measurements statistics tracking selection rawmeasurements"))) {
-            long deadline = System.nanoTime() + 9_000_000_000L;
-            while (System.nanoTime() < deadline && !(dataLines("tracking.log") >= 10 && dataLines("selection.log") >= 10
-                    && dataLines("statistics.log") >= 10 && dataLines("measurements.log") >= 18)) {
-                Thread.sleep(200);
+            // Phase 1: some lines in every file; then logrotate's way: move the files away and
+            // "chronyc cyclelogs"; phase 2: chronyd starts new files, each with its banner.
+            awaitLines("", 6);
+            for (String name : NAMES) {
+                Files.move(chronydLogs.resolve(name), chronydLogs.resolve(name + ".1"));
             }
+            assertThat(client.chronyc("cyclelogs")).contains("200 OK");
+            awaitLines("", 10);
+        }
+    }
+
+    private static final List<String> NAMES = List.of("measurements.log", "statistics.log", "tracking.log", "selection.log");
+
+    private static void awaitLines(String suffix, int n) throws Exception {
+        long deadline = System.nanoTime() + 8_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (String name : NAMES) all &= dataLines(name + suffix) >= n;
+            if (all) return;
+            Thread.sleep(100);
         }
     }
 
@@ -71,9 +86,6 @@ class ChronydLogOracleTest {
         if (!Files.exists(p)) return 0;
         return Files.readAllLines(p).stream().filter(l -> !l.startsWith("=") && !l.startsWith("   Date")).count();
     }
-
-    @AfterAll
-    static void done() {}
 
     @Test
     void measurementsFileIsReproducedByteForByte(@TempDir Path ours) throws IOException {
@@ -107,27 +119,33 @@ class ChronydLogOracleTest {
                 dbl(m.group(9)), dbl(m.group(10)), dbl(m.group(11)), dbl(m.group(12))), ours);
     }
 
-    /** Parses chronyd's data lines, writes them again through LogFiles and compares the files. */
+    /**
+     * Parses chronyd's data lines, writes them again through LogFiles and compares the files:
+     * the file rotated away by cyclelogs and the one chronyd started after it.
+     */
     private static void reproduce(LogFile file, Pattern layout, Function<Matcher, LogEntry> parse, Path ours)
             throws IOException {
-        String theirs = Files.readString(chronydLogs.resolve(file.fileName()));
-        List<String> lines = theirs.lines().toList();
-        assertThat(lines).as("chronyd's %s", file.fileName()).hasSizeGreaterThan(12);
-        // The banner chronyd writes first, byte for byte.
-        assertThat(String.join("\n", lines.subList(0, 3))).isEqualTo(file.banner());
-        List<LogEntry> entries = new ArrayList<>();
-        for (String line : lines) {
-            if (line.startsWith("=") || line.equals(file.columns())) continue;
-            Matcher m = layout.matcher(line);
-            assertThat(m.matches()).as("chronyd line matches the layout: '%s'", line).isTrue();
-            LogEntry entry = parse.apply(m);
-            assertThat(LogFormat.format(entry)).as("re-formatted").isEqualTo(line);
-            entries.add(entry);
+        for (String suffix : List.of(".1", "")) {
+            String theirs = Files.readString(chronydLogs.resolve(file.fileName() + suffix));
+            List<String> lines = theirs.lines().toList();
+            assertThat(lines).as("chronyd's %s%s", file.fileName(), suffix).hasSizeGreaterThan(8);
+            // The banner chronyd writes first, byte for byte.
+            assertThat(String.join("\n", lines.subList(0, 3))).isEqualTo(file.banner());
+            List<LogEntry> entries = new ArrayList<>();
+            for (String line : lines) {
+                if (line.startsWith("=") || line.equals(file.columns())) continue;
+                Matcher m = layout.matcher(line);
+                assertThat(m.matches()).as("chronyd line matches the layout: '%s'", line).isTrue();
+                LogEntry entry = parse.apply(m);
+                assertThat(LogFormat.format(entry)).as("re-formatted").isEqualTo(line);
+                entries.add(entry);
+            }
+            Path dir = Files.createDirectories(ours.resolve("x" + suffix));
+            try (LogFiles logs = new LogFiles(dir, EnumSet.of(file), false, 8)) {
+                entries.forEach(logs::write);
+            }
+            assertThat(Files.readString(dir.resolve(file.fileName()))).isEqualTo(theirs);
         }
-        try (LogFiles logs = new LogFiles(ours, EnumSet.of(file), false, 8)) {
-            entries.forEach(logs::write);
-        }
-        assertThat(Files.readString(ours.resolve(file.fileName()))).isEqualTo(theirs);
     }
 
     private static long time(String s) {
