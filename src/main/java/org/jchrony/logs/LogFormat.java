@@ -37,7 +37,44 @@ public final class LogFormat {
 
     /** An address as chronyd prints it: dotted quad, or the compressed IPv6 form of inet_ntop. */
     public static String address(InetAddress address) {
-        return IpAddress.ofBytes(address.getAddress()).toString();
+        byte[] b = address.getAddress();
+        if (b.length == 4) return IpAddress.ofBytes(b).toString();
+        int[] w = new int[8];
+        for (int i = 0; i < 8; i++) w[i] = (b[2 * i] & 0xFF) << 8 | (b[2 * i + 1] & 0xFF);
+        int bestBase = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (w[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && w[j] == 0) j++;
+            if (j - i >= 2 && j - i > bestLen) {
+                bestBase = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        // glibc's inet_ntop: IPv4-compatible and IPv4-mapped addresses end in a dotted quad
+        boolean embedded4 = bestBase == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xFFFF));
+        StringBuilder sb = new StringBuilder(40);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestBase) {
+                sb.append(':');
+                i += bestLen - 1;
+                if (i == 7) sb.append(':');
+                continue;
+            }
+            if (i > 0) sb.append(':');
+            if (i == 6 && embedded4) {
+                sb.append(b[12] & 0xFF).append('.').append(b[13] & 0xFF).append('.').append(b[14] & 0xFF).append('.')
+                        .append(b[15] & 0xFF);
+                break;
+            }
+            sb.append(Integer.toHexString(w[i]));
+        }
+        return sb.toString();
     }
 
     /** A reference id as chronyd prints it for reference clocks: its printable ASCII characters. */

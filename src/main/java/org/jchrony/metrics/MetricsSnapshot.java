@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.jchrony.config.IpAddress;
+import org.jchrony.logs.LogFormat;
 import org.jchrony.discipline.SourceData;
 import org.jchrony.discipline.SourceStatsData;
 import org.jchrony.discipline.TrackingData;
@@ -145,6 +145,6 @@ public record MetricsSnapshot(Tracking tracking, List<Source> sources, ServerCou
     }
 
     private static String address(InetAddress a) {
-        return IpAddress.ofBytes(a.getAddress()).toString();
+        return LogFormat.address(a);
     }
 }

@@ -32,6 +32,18 @@ class LogFormatTest {
     void trackingColumnsWithAnIpv6Reference() throws Exception {
         String addr = LogFormat.address(InetAddress.getByName("2001:db8:0:0:0:0:0:1"));
         assertThat(addr).isEqualTo("2001:db8::1");
+        assertThat(LogFormat.address(InetAddress.getByName("::1"))).isEqualTo("::1");
+        assertThat(LogFormat.address(InetAddress.getByName("::"))).isEqualTo("::");
+        assertThat(LogFormat.address(InetAddress.getByName("fe80::"))).isEqualTo("fe80::");
+        assertThat(LogFormat.address(InetAddress.getByName("1:0:0:2:0:0:0:3"))).isEqualTo("1:0:0:2::3");
+        assertThat(LogFormat.address(InetAddress.getByName("1:0:2:0:3:0:4:5"))).isEqualTo("1:0:2:0:3:0:4:5");
+        assertThat(LogFormat.address(InetAddress.getByName("::102:304"))).isEqualTo("::1.2.3.4");
+        assertThat(LogFormat.address(InetAddress.getByName("::2"))).isEqualTo("::2");
+        assertThat(LogFormat.address(InetAddress.getByName("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+        // Java turns ::ffff:a.b.c.d into an Inet4Address; built from bytes it stays IPv6
+        byte[] mapped = new byte[16];
+        mapped[10] = mapped[11] = (byte) 0xFF;
+        assertThat(LogFormat.address(java.net.Inet6Address.getByAddress(null, mapped, -1))).isEqualTo("::ffff:0.0.0.0");
         var t = new LogEntry.Tracking(T0, addr, 2, -12.3456, 0.01, 5e-4, 0, 3, 1e-6, -2e-6, 0.02, 0.003, 0.0234);
         String line = LogFormat.format(t);
         assertThat(line).isEqualTo("2025-11-26 13:04:03 2001:db8::1      2    -12.346      0.010  5.000e-04 N  3 "
