@@ -53,15 +53,14 @@ public final class LogFiles implements AutoCloseable {
      * @param logDir          {@code logdir} (null when not configured)
      * @param enabled         files enabled by {@code log}
      * @param rawMeasurements {@code log rawmeasurements}: every measurement, not only valid ones
-     * @param bannerInterval  {@code logbanner} (chronyd's default 32; 0 = no banner)
+     * @param bannerInterval  {@code logbanner} (chronyd's default 32; 0 = no banner; -N acts as N, as in chronyd)
      */
     public LogFiles(Path logDir, Set<LogFile> enabled, boolean rawMeasurements, int bannerInterval) {
-        if (bannerInterval < 0) throw new IllegalArgumentException("logbanner must not be negative: " + bannerInterval);
         this.logDir = logDir;
         this.enabled = enabled.isEmpty() ? EnumSet.noneOf(LogFile.class) : EnumSet.copyOf(enabled);
         if (rawMeasurements) this.enabled.add(LogFile.MEASUREMENTS);
         this.rawMeasurements = rawMeasurements;
-        this.bannerInterval = bannerInterval;
+        this.bannerInterval = Math.abs(bannerInterval); // C's % makes chronyd treat -N as N
         for (LogFile f : this.enabled) slots.put(f, new Slot());
     }
 

@@ -9,7 +9,9 @@ import org.jchrony.logs.LogFormat;
 import org.jchrony.discipline.SourceData;
 import org.jchrony.discipline.SourceStatsData;
 import org.jchrony.discipline.TrackingData;
+import org.jchrony.server.ClientLog;
 import org.jchrony.server.ServerStats;
+import org.jchrony.source.SourceManager;
 
 /**
  * Everything the metrics endpoint exports, read from core state at one instant: the figures of
@@ -142,6 +144,22 @@ public record MetricsSnapshot(Tracking tracking, List<Source> sources, ServerCou
                 s.ntpInterleavedHits(), s.ntsKeHits(), s.ntsKeDrops(), s.cmdHits(), s.cmdDrops(), s.logDrops(),
                 clientLogRecords, s.ntpTimestamps(), s.ntpTimestampSpanSeconds());
         return new MetricsSnapshot(tracking, out, counters);
+    }
+
+    /**
+     * Builds a snapshot straight from the daemon's objects; call on the core loop.
+     * {@code clientLogRecords} counts the occupied records of the client log (a walk of its
+     * table, as {@code chronyc clients} does).
+     *
+     * @param nowNanos current real time (Unix ns), for the client log walk
+     */
+    public static MetricsSnapshot of(SourceManager sources, ClientLog clientLog, long nowNanos) {
+        long records = 0;
+        int size = clientLog.tableSize();
+        for (int i = 0; i < size; i++) {
+            if (clientLog.report(i, false, 0, nowNanos) != null) records++;
+        }
+        return of(sources.tracking(), sources.sources(), sources.sourceStats(), clientLog.serverStats(), records);
     }
 
     private static String address(InetAddress a) {
