@@ -1,5 +1,7 @@
 package org.jchrony.logs;
 
+import org.jchrony.discipline.SourceData;
+import org.jchrony.discipline.SourceState;
 import org.jchrony.discipline.SourceStatsData;
 import org.jchrony.discipline.TrackingData;
 import org.jchrony.source.NtpData;
@@ -59,5 +61,34 @@ public final class LogEntries {
         String source = s.address() != null ? LogFormat.address(s.address()) : LogFormat.refIdText(s.refId());
         return new LogEntry.Statistics(timeNanos, source, s.stdDevSeconds(), s.offsetSeconds(), s.offsetErrorSeconds(),
                 s.residualFreqPpm(), s.skewPpm(), stress, s.samples(), bestStart, s.runs(), asymmetry);
+    }
+
+    /**
+     * A selection.log line for one source. The status letter comes from the source's
+     * {@code chronyc sources} state, which is coarser than chronyd's selection status: '*'
+     * selected, '+' combined or not combined (chronyd's "unselected"), 'x' falseticker,
+     * '~' jittery, and 'N' for every other reason a source is unusable.
+     *
+     * @param score                reselection score (1.0 when not tracked)
+     * @param lastSampleAgoSeconds age of the source's last sample
+     * @param lowEndSeconds        low end of its offset interval at selection
+     * @param highEndSeconds       high end
+     */
+    public static LogEntry.Selection selection(long nowNanos, SourceData d, double score, double lastSampleAgoSeconds,
+                                               double lowEndSeconds, double highEndSeconds) {
+        String source = d.address() != null ? LogFormat.address(d.address()) : d.name() == null ? "" : d.name();
+        return new LogEntry.Selection(nowNanos, source, status(d.state()), d.noselect(), d.prefer(), d.trust(),
+                d.require(), d.reach(), score, lastSampleAgoSeconds, lowEndSeconds, highEndSeconds);
+    }
+
+    /** The selection log's status letter for a {@code chronyc sources} state (see {@link #selection}). */
+    public static LogEntry.SelectionStatus status(SourceState state) {
+        return switch (state) {
+            case SELECTED -> LogEntry.SelectionStatus.SELECTED;
+            case COMBINED, NOT_COMBINED -> LogEntry.SelectionStatus.UNSELECTED;
+            case FALSETICKER -> LogEntry.SelectionStatus.FALSETICKER;
+            case JITTERY -> LogEntry.SelectionStatus.JITTERY;
+            case UNSELECTABLE -> LogEntry.SelectionStatus.UNSELECTABLE;
+        };
     }
 }

@@ -3,6 +3,8 @@ package org.jchrony.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import org.jchrony.discipline.SourceData;
+import org.jchrony.discipline.SourceState;
 import org.jchrony.discipline.SourceStatsData;
 import org.jchrony.discipline.TrackingData;
 import org.jchrony.logs.LogEntry.TimestampSource;
@@ -47,5 +49,16 @@ class LogEntriesTest {
         assertThat(line).isEqualTo("2025-11-26 13:04:03 127.0.0.1        3.434e-07  8.089e-07  4.320e-07  6.097e-06 "
                 + " 9.698e-05 1.2e-03   4   0   3  0.00");
         assertThat(ChronydLogOracleTest.STATISTICS.matcher(line).matches()).isTrue();
+    }
+
+    @Test
+    void selectionFromSourceData() throws Exception {
+        SourceData d = new SourceData(InetAddress.getByName("127.0.0.1"), "127.0.0.1", -2, 3,
+                SourceState.SELECTED, SourceData.Mode.SERVER, 7, 0, 0, 0, 0, true, false, false, false); // prefer
+        String line = LogFormat.format(LogEntries.selection(T0, d, 1.0, 5.025e-05, -2.194e-06, 6.708e-06));
+        assertThat(line).isEqualTo("2025-11-26 13:04:03 127.0.0.1       * --P--    7  1.00  5.025e-05 -2.194e-06  6.708e-06");
+        assertThat(ChronydLogOracleTest.SELECTION.matcher(line).matches()).isTrue();
+        assertThat(LogEntries.status(SourceState.NOT_COMBINED).letter()).isEqualTo('+');
+        assertThat(LogEntries.status(SourceState.FALSETICKER).letter()).isEqualTo('x');
     }
 }
