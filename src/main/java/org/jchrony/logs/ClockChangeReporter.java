@@ -1,6 +1,8 @@
 package org.jchrony.logs;
 
 import java.util.Locale;
+import java.util.Optional;
+import org.jchrony.config.Directive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,12 @@ public final class ClockChangeReporter {
         this.logChangeThresholdSeconds = logChangeThresholdSeconds;
         this.mailAddress = mailAddress;
         this.mailThresholdSeconds = mailThresholdSeconds;
+    }
+
+    /** From the parsed configuration: {@code DaemonConfig.logChangeSeconds()} and {@code mailOnChange()}. */
+    public static ClockChangeReporter forConfig(double logChangeSeconds, Optional<Directive.MailOnChange> mailOnChange) {
+        return new ClockChangeReporter(logChangeSeconds, mailOnChange.map(Directive.MailOnChange::address).orElse(null),
+                mailOnChange.map(Directive.MailOnChange::thresholdSeconds).orElse(0.0));
     }
 
     /**

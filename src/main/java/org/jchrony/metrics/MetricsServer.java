@@ -81,6 +81,12 @@ public final class MetricsServer implements AutoCloseable {
         this.snapshot = Objects.requireNonNull(snapshot);
     }
 
+    /** On {@code metricsbindaddress}'s default, 127.0.0.1. */
+    public MetricsServer(int port, IoEventLoopGroup group, EventExecutor snapshotExecutor,
+                         Supplier<MetricsSnapshot> snapshot) {
+        this(InetAddress.getLoopbackAddress(), port, group, snapshotExecutor, snapshot);
+    }
+
     /**
      * Binds without blocking (safe to call on the core loop). The future completes with the
      * bound address, or fails (the failure is also logged; the daemon keeps running).

@@ -24,4 +24,13 @@ class ClockChangeReporterTest {
         assertThat(rep.logMessage()).isNull();
         assertThat(rep.mailMessage()).contains("root@localhost").contains("0.750").contains("0.500");
     }
+
+    @Test
+    void fromConfiguration() {
+        var mail = new org.jchrony.config.Directive.MailOnChange(null, "ops@example.org", 0.25);
+        ClockChangeReporter r = ClockChangeReporter.forConfig(1.0, java.util.Optional.of(mail));
+        assertThat(r.clockUpdated(0.3).mailMessage()).contains("ops@example.org");
+        assertThat(ClockChangeReporter.forConfig(1.0, java.util.Optional.empty()).clockUpdated(0.3))
+                .isEqualTo(ClockChangeReporter.Report.NONE);
+    }
 }
