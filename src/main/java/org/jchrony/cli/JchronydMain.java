@@ -49,7 +49,8 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
-        Logging.configure(Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM")),
+        Logging.Target logTarget = Logging.configure(
+                Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM")),
                 Logging.level(o.logLevel(), o.debugLevel()), o.logFile(), Daemon.syslogSink());
         try {
             Daemon daemon = Daemon.create(o, out, err);
@@ -64,7 +65,7 @@ public final class JchronydMain {
         } catch (DaemonException e) {
             org.slf4j.LoggerFactory.getLogger(JchronydMain.class).error("Fatal error : {}", e.getMessage());
             if (child) Detach.reportError("Fatal error : " + e.getMessage());
-            else if (o.debugLevel() == 0) err.println("Fatal error : " + e.getMessage());
+            else if (logTarget != Logging.Target.STDERR) err.println("Fatal error : " + e.getMessage());
             return 1;
         }
     }

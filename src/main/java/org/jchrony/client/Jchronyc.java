@@ -142,11 +142,11 @@ public final class Jchronyc implements AutoCloseable {
                 break;
             }
             if (openIo()) continue;
-            out.print("506 Cannot talk to daemon\n");
+            statusLine("506 Cannot talk to daemon");
             return null;
         }
         int status = reply.status();
-        if (verbose || status != Status.SUCCESS.code()) out.print(Status.textOf(status) + "\n");
+        if (verbose || status != Status.SUCCESS.code()) statusLine(Status.textOf(status));
         if (status != Status.SUCCESS.code() && status != Status.ACCESS_ALLOWED.code()
                 && status != Status.ACCESS_DENIED.code()) {
             return null;
@@ -154,10 +154,20 @@ public final class Jchronyc implements AutoCloseable {
         if (reply.replyCode() != expectedReply
                 && !(expectedReply == RPY_SERVER_STATS3 && reply.replyCode() == RPY_SERVER_STATS4)
                 && !(expectedReply == RPY_NTP_DATA && reply.replyCode() == RPY_NTP_DATA2)) {
-            out.print("508 Bad reply from daemon\n");
+            statusLine("508 Bad reply from daemon");
             return null;
         }
         return reply;
+    }
+
+    /** A chronyc status line ("200 OK", "503 No such source"...); with -j a {"type":"status"} object. */
+    private void statusLine(String text) {
+        if (json != null) {
+            json.addValue("status", text);
+            out.print(json.take());
+        } else {
+            out.print(text + "\n");
+        }
     }
 
     /** The chronyc 4.4+ form of a request whose 4.3 form newer daemons reject, or null. */
@@ -335,6 +345,17 @@ public final class Jchronyc implements AutoCloseable {
                     }
                 }
                 case "reselect" -> submit = new Command.NoData(REQ_RESELECT);
+                case "selectopts" -> submit = selectopts(args);
+                case "offset" -> {
+                    IpAddr[] ip = new IpAddr[1];
+                    int[] refId = new int[1];
+                    Double v = scanDouble(restAfterWord(args));
+                    if (!addressOrRefid(firstWord(args), ip, refId) || v == null) {
+                        error("Invalid syntax for offset command");
+                    } else {
+                        submit = new Command.ModifyOffset(ip[0], refId[0], v);
+                    }
+                }
                 case "reselectdist" -> {
                     Double v = scanDouble(args);
                     if (v != null) submit = new Command.FloatArg(REQ_RESELECTDISTANCE, v);
@@ -545,6 +566,57 @@ public final class Jchronyc implements AutoCloseable {
             return null;
         }
         return new Command.AddressFloat(code, ip, v);
+    }
+
+    /** chronyc 4.7+'s source selector: an IP address or a reference ID of up to 4 characters. */
+    static boolean addressOrRefid(String s, IpAddr[] ip, int[] refId) {
+        ip[0] = IpAddr.UNSPECIFIED;
+        refId[0] = 0;
+        IpAddr a = IpAddr.parse(s);
+        if (a != null) {
+            ip[0] = a;
+            return true;
+        }
+        if (s.isEmpty() || s.length() > 4) return false;
+        int r = 0;
+        for (int i = 0; i < s.length(); i++) r |= (s.charAt(i) & 0xff) << (24 - 8 * i);
+        refId[0] = r;
+        return true;
+    }
+
+    private Command selectopts(String line) {
+        IpAddr[] ip = new IpAddr[1];
+        int[] refId = new int[1];
+        if (!addressOrRefid(firstWord(line), ip, refId)) {
+            error("Invalid syntax for selectopts command");
+            return null;
+        }
+        int mask = 0;
+        int flags = 0;
+        String rest = restAfterWord(line);
+        for (String opt : rest.isEmpty() ? new String[0] : rest.split(" ")) {
+            int bit = switch (opt.length() > 1 ? opt.substring(1).toLowerCase(Locale.ROOT) : "") {
+                case "noselect" -> 1;
+                case "prefer" -> 2;
+                case "trust" -> 4;
+                case "require" -> 8;
+                default -> 0;
+            };
+            if ((opt.charAt(0) != '+' && opt.charAt(0) != '-') || bit == 0) {
+                error("Invalid syntax for selectopts command");
+                return null;
+            }
+            mask |= bit;
+            if (opt.charAt(0) == '+') {
+                flags |= switch (bit) {
+                    case 1 -> Command.AddSource.FLAG_NOSELECT;
+                    case 2 -> Command.AddSource.FLAG_PREFER;
+                    case 4 -> Command.AddSource.FLAG_TRUST;
+                    default -> Command.AddSource.FLAG_REQUIRE;
+                };
+            }
+        }
+        return new Command.ModifySelectOpts(ip[0], refId[0], mask, flags);
     }
 
     private Command burst(String line) {

@@ -30,7 +30,9 @@ public final class JchronycMain implements Callable<Integer> {
     @Option(names = "-d", description = "Debug messages (ignored)") boolean debug;
     @Option(names = "-4", description = "IPv4 only") boolean ipv4;
     @Option(names = "-6", description = "IPv6 only") boolean ipv6;
-    @Option(names = {"-a", "-f"}, arity = "0..1", description = "For compatibility only") String compat;
+    @Option(names = "-a", description = "For compatibility only") boolean compatA;
+    @Option(names = "-f", paramLabel = "FILE", description = "For compatibility only") String compatF;
+    @Option(names = "-u", paramLabel = "USER", description = "For compatibility only (user to drop to)") String compatU;
     @Option(names = {"-v", "--version"}, description = "Print version and exit") boolean version;
     @Option(names = "--help", usageHelp = true, description = "Print usage and exit") boolean help;
     @Parameters(arity = "0..*", paramLabel = "COMMAND") List<String> command = new ArrayList<>();

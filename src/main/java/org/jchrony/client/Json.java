@@ -22,6 +22,7 @@ final class Json {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             try {
                 Object v = c.getAccessor().invoke(r);
+                if (v instanceof Integer i && c.getName().equals("refId")) v = Integer.toUnsignedLong(i);
                 sb.append(',').append(str(c.getName())).append(':').append(value(v));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);

@@ -15,7 +15,7 @@ public final class UnixTransport implements Transport {
     public UnixTransport(Path daemonSocket) throws IOException {
         this.daemonPath = daemonSocket.toString();
         Path dir = daemonSocket.toAbsolutePath().getParent();
-        Path own = dir.resolve("chronyc." + ProcessHandle.current().pid() + ".sock");
+        Path own = reserve(dir);
         UnixDatagramSocket s = UnixDatagramSocket.open();
         try {
             s.bind(own);
@@ -23,9 +23,27 @@ public final class UnixTransport implements Transport {
             s.connect(daemonPath);
         } catch (IOException e) {
             s.close();
+            release(own);
             throw e;
         }
         this.socket = s;
+        this.ownPath = own;
+    }
+
+    private static final java.util.Set<Path> IN_USE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Path ownPath;
+
+    /** chronyc's name, chronyc.PID.sock; a second concurrent session in this JVM gets chronyc.PID.N.sock. */
+    private static Path reserve(Path dir) {
+        long pid = ProcessHandle.current().pid();
+        for (int n = 0; ; n++) {
+            Path p = dir.resolve(n == 0 ? "chronyc." + pid + ".sock" : "chronyc." + pid + "." + n + ".sock");
+            if (IN_USE.add(p)) return p;
+        }
+    }
+
+    private static void release(Path p) {
+        IN_USE.remove(p);
     }
 
     @Override
@@ -43,5 +61,8 @@ public final class UnixTransport implements Transport {
     public String describe() { return daemonPath; }
 
     @Override
-    public void close() { socket.close(); }
+    public void close() {
+        socket.close();
+        release(ownPath);
+    }
 }

@@ -291,7 +291,7 @@ public final class CandmCodec {
                 flt(b, m.result().newAfreqPpm());
             }
             case ReplyBody.ManualList m -> {
-                b.putInt(m.samples().size());
+                b.putInt(Math.min(m.samples().size(), MAX_MANUAL_LIST_SAMPLES));
                 for (ManualSample s : m.samples().subList(0, Math.min(m.samples().size(), MAX_MANUAL_LIST_SAMPLES))) {
                     ts(b, s.when());
                     flt(b, s.slewedOffsetSeconds());
@@ -312,7 +312,7 @@ public final class CandmCodec {
             }
             case ReplyBody.ClientAccesses c -> {
                 ClientAccessPage p = c.page();
-                b.putInt((int) p.indices()).putInt((int) p.nextIndex()).putInt(p.clients().size());
+                b.putInt((int) p.indices()).putInt((int) p.nextIndex()).putInt(Math.min(p.clients().size(), MAX_CLIENT_ACCESSES));
                 for (ClientAccessReport r : p.clients().subList(0, Math.min(p.clients().size(), MAX_CLIENT_ACCESSES))) {
                     ip(b, r.address());
                     b.putInt((int) r.ntpHits()).putInt((int) r.nkeHits()).putInt((int) r.cmdHits()).putInt((int) r.ntpDrops())

@@ -32,6 +32,7 @@ public final class CommandHandler implements DatagramHandler {
 
     private final CommandTarget target;
     private final Predicate<PeerAddress> cmdAllowed;
+    private long internalErrors;
 
     /**
      * @param target     the daemon's state and controls
@@ -47,10 +48,14 @@ public final class CommandHandler implements DatagramHandler {
         try {
             return process(in, inLength, peer, rxRealtimeNanos, out);
         } catch (RuntimeException e) {
+            internalErrors++;
             log.warn("Command request from {} failed", peer, e);
             return 0;
         }
     }
+
+    /** Requests dropped because processing threw (a bug in us or in the target); should stay 0. */
+    public long internalErrors() { return internalErrors; }
 
     private static boolean isLocalhost(PeerAddress peer) {
         byte[] a = peer.address();
@@ -66,12 +71,14 @@ public final class CommandHandler implements DatagramHandler {
 
     private int process(byte[] in, int length, PeerAddress peer, long now, byte[] out) {
         boolean unix = peer.family() == PeerAddress.UNIX;
-        if (!unix && !isLocalhost(peer) && !cmdAllowed.test(peer)) {
+        boolean localhost = unix || isLocalhost(peer);
+        if (!localhost && !cmdAllowed.test(peer)) {
             log.debug("Unauthorised host {}", peer);
             return 0;
         }
         if (length < REPLY_HEADER || length > MAX_REQUEST) return 0;
         if ((in[1] & 0xff) != PKT_TYPE_REQUEST || in[2] != 0 || in[3] != 0) return 0;
+        if (!target.logCommandAccess(peer, localhost, now) && !localhost) return 0;
 
         int version = in[0] & 0xff;
         int command = (in[4] & 0xff) << 8 | (in[5] & 0xff);
@@ -115,8 +122,8 @@ public final class CommandHandler implements DatagramHandler {
             case Command.NoData n -> noData(n.code(), length, now);
             case Command.Connectivity c -> Result.of(target.setConnectivity(c.mask(), c.address(), c.code() == REQ_ONLINE));
             case Command.Burst b -> Result.of(target.burst(b.mask(), b.address(), b.goodSamples(), b.totalSamples()));
-            case Command.AddressInt a -> Result.of(target.modifySourceInt(a.code(), a.address(), a.value()));
-            case Command.AddressFloat a -> Result.of(target.modifySourceFloat(a.code(), a.address(), a.value()));
+            case Command.AddressInt a -> Result.of(target.modifySource(SourceParameter.of(a.code()), a.address(), a.value()));
+            case Command.AddressFloat a -> Result.of(target.modifySource(SourceParameter.of(a.code()), a.address(), a.value()));
             case Command.IntArg a -> intArg(a, now);
             case Command.FloatArg f -> switch (f.code()) {
                 case REQ_MODIFY_MAXUPDATESKEW -> Result.of(target.modifyMaxUpdateSkew(f.value()));
@@ -146,7 +153,8 @@ public final class CommandHandler implements DatagramHandler {
             case Command.ClientAccesses c -> Result.okOr(target.clientAccesses(c.firstIndex() & 0xffffffffL,
                     Integer.compareUnsigned(c.maxClients(), MAX_CLIENT_ACCESSES) > 0 ? MAX_CLIENT_ACCESSES : c.maxClients(),
                     c.minHits() & 0xffffffffL, c.reset(), now).map(ReplyBody.ClientAccesses::new), Status.INACTIVE);
-            case Command.ModifySelectOpts m -> Result.of(target.modifySelectOptions(m.address(), m.refId(), m.mask(), m.options()));
+            case Command.ModifySelectOpts m -> Result.of(target.modifySelectOptions(m.address(), m.refId(), m.mask(),
+                    selectOptionsFromAddSourceFlags(m.options())));
             case Command.ModifyOffset m -> Result.of(target.modifyOffset(m.address(), m.refId(), m.offsetSeconds()));
             case Command.AddSource a -> {
                 if (a.type() < Command.AddSource.SERVER || a.type() > Command.AddSource.POOL) yield Result.of(Status.INVALID);
@@ -155,6 +163,12 @@ public final class CommandHandler implements DatagramHandler {
             }
             case Command.Unknown u -> Result.of(Status.INVALID);
         };
+    }
+
+    /** ADD_SOURCE flag bits (prefer 0x8, noselect 0x10, trust 0x20, require 0x40) to selection bits (1, 2, 4, 8). */
+    static int selectOptionsFromAddSourceFlags(int flags) {
+        return ((flags & Command.AddSource.FLAG_NOSELECT) != 0 ? 1 : 0) | ((flags & Command.AddSource.FLAG_PREFER) != 0 ? 2 : 0)
+                | ((flags & Command.AddSource.FLAG_TRUST) != 0 ? 4 : 0) | ((flags & Command.AddSource.FLAG_REQUIRE) != 0 ? 8 : 0);
     }
 
     private Result noData(int code, int length, long now) {
@@ -169,7 +183,10 @@ public final class CommandHandler implements DatagramHandler {
             case REQ_SERVER_STATS -> Result.ok(new ReplyBody.ServerStats(target.serverStats(),
                     length >= requestLengthNew(REQ_SERVER_STATS)));
             case REQ_ONOFFLINE -> Result.of(target.onOffline());
-            default -> Result.of(target.simple(code, now));
+            default -> {
+                SimpleCommand c = SimpleCommand.of(code);
+                yield c == null ? Result.of(Status.FAILED) : Result.of(target.simple(c, now));
+            }
         };
     }
 
@@ -183,7 +200,7 @@ public final class CommandHandler implements DatagramHandler {
             case REQ_MANUAL -> a.value() >= 0 && a.value() <= 2 ? Result.of(target.manual(a.value())) : Result.of(Status.INVALID);
             case REQ_MANUAL_DELETE -> Result.of(target.manualDelete(a.value()));
             case REQ_SMOOTHTIME -> Result.of(target.smoothtime(a.value(), now));
-            default -> Result.of(target.simple(a.code(), now)); // DUMP
+            default -> Result.of(target.simple(SimpleCommand.DUMP, now));
         };
     }
 

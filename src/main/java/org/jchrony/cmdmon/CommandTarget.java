@@ -9,6 +9,16 @@ import java.util.Optional;
  * loop). {@code nowRealtimeNanos} is the request's receive time, for "ago" fields.
  */
 public interface CommandTarget {
+    /**
+     * Called for every well-formed request (right type, reserved bytes clear) where chronyd logs
+     * the command access: for the clients/serverstats command counters and rate limiting. Return
+     * false to drop the request silently (chronyd only limits hosts other than localhost;
+     * {@code localhost} is true for 127.0.0.1, ::1 and the Unix socket). Default: admit all.
+     */
+    default boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long nowRealtimeNanos) {
+        return true;
+    }
+
     // ------------------------------------------------------------ reports
 
     int sourceCount();
@@ -61,22 +71,28 @@ public interface CommandTarget {
 
     Status burst(IpAddr mask, IpAddr address, int goodSamples, int totalSamples);
 
-    /** minpoll/maxpoll/minstratum/polltarget (request code tells which). */
-    Status modifySourceInt(int requestCode, IpAddr address, int value);
+    /**
+     * minpoll/maxpoll/minstratum/polltarget (integer values) and maxdelay/maxdelayratio/
+     * maxdelaydevratio (seconds or ratios) of the source with this address; NO_SUCH_SOURCE if none.
+     */
+    Status modifySource(SourceParameter parameter, IpAddr address, double value);
 
-    /** maxdelay/maxdelayratio/maxdelaydevratio (request code tells which). */
-    Status modifySourceFloat(int requestCode, IpAddr address, double value);
-
+    /**
+     * selectopts (chronyc 4.7+): source by address, or by refid when the address is unspecified.
+     * mask and options use selection bits 1 noselect, 2 prefer, 4 trust, 8 require; options in
+     * mask are set or cleared as in options. NO_SUCH_SOURCE if none matches.
+     */
     Status modifySelectOptions(IpAddr address, int refId, int mask, int options);
 
+    /** offset (chronyc 4.7+): source by address or refid; new offset correction in seconds. */
     Status modifyOffset(IpAddr address, int refId, double offsetSeconds);
 
     Status modifyMaxUpdateSkew(double skewPpm);
 
     Status modifyMakestep(int limit, double thresholdSeconds);
 
-    /** Commands without arguments: dump, rekey, cyclelogs, reselect, refresh, reload sources, reset sources, shutdown, writertc, trimrtc, makestep. */
-    Status simple(int requestCode, long nowRealtimeNanos);
+    /** Commands without arguments: dump, rekey, cyclelogs, reselect, refresh, reload/reset sources, shutdown, writertc, trimrtc, makestep. */
+    Status simple(SimpleCommand command, long nowRealtimeNanos);
 
     Status reselectDistance(double distanceSeconds);
 

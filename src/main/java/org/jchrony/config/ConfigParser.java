@@ -11,11 +11,11 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Reads chrony.conf the way chronyd 4.8 does: line by line (at most 2047 characters a line),
@@ -38,7 +38,16 @@ public final class ConfigParser {
 
     /** Parses a configuration file and everything it includes. */
     public static ParseResult parseFile(Path file) throws ConfigException {
-        State st = new State();
+        return parseFile(file, line -> { });
+    }
+
+    /**
+     * As {@link #parseFile(Path)}, also handing each directive line to {@code printer} as it is
+     * reached, before it is checked, in the form {@code chronyd -p} prints: on an error the
+     * lines up to and including the bad one have been printed, as chronyd does.
+     */
+    public static ParseResult parseFile(Path file, Consumer<String> printer) throws ConfigException {
+        State st = new State(printer);
         st.readFile(file, Optional.empty());
         return st.finish();
     }
@@ -48,9 +57,16 @@ public final class ConfigParser {
      * ({@code chronyd 'server foo iburst' 'allow'}), under a pseudo file name used in messages.
      */
     public static ParseResult parseLines(List<String> lines, String name) throws ConfigException {
-        State st = new State();
+        return parseLines(lines, name, line -> { });
+    }
+
+    /** As {@link #parseLines(List, String)} with a {@code -p} printer as in {@link #parseFile(Path, Consumer)}. */
+    public static ParseResult parseLines(List<String> lines, String name, Consumer<String> printer)
+            throws ConfigException {
+        State st = new State(printer);
         for (int i = 0; i < lines.size(); i++) {
-            st.parseLine(new SourceLocation(name, i + 1), lines.get(i), lines.get(i).length());
+            String line = lines.get(i);
+            st.parseLine(new SourceLocation(name, i + 1), line, line.getBytes(StandardCharsets.UTF_8).length);
         }
         return st.finish();
     }
@@ -85,7 +101,12 @@ public final class ConfigParser {
         final List<Directive.SourceDir> sourceDirs = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         final List<String> printed = new ArrayList<>();
+        final Consumer<String> printer;
         int level;
+
+        State(Consumer<String> printer) {
+            this.printer = printer;
+        }
 
         ParseResult finish() {
             SourceDirContents sd = loadSourceDirs(sourceDirs);
@@ -99,10 +120,15 @@ public final class ConfigParser {
                 throw error(from, file, "Maximum include level reached");
             }
             byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw error(from, file, "Could not open " + file + " : " + reason(e));
+            if (Files.isDirectory(file) && Files.isReadable(file)) {
+                // chronyd opens a directory fine and reads no line from it
+                bytes = new byte[0];
+            } else {
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw error(from, file, "Could not open " + file + " : " + reason(e));
+                }
             }
             level++;
             String name = file.toString();
@@ -120,6 +146,12 @@ public final class ConfigParser {
         }
 
         void parseLine(SourceLocation loc, String raw, int cLength) throws ConfigException {
+            int nul = raw.indexOf('\0');
+            if (nul >= 0) {
+                // chronyd handles lines as C strings: nothing after a NUL byte counts
+                raw = raw.substring(0, nul);
+                cLength = raw.getBytes(StandardCharsets.UTF_8).length;
+            }
             if (cLength >= MAX_LINE_LENGTH) {
                 throw new ConfigException(loc, "String too long");
             }
@@ -130,9 +162,11 @@ public final class ConfigParser {
             int sp = line.indexOf(' ');
             String command = sp < 0 ? line : line.substring(0, sp);
             String args = sp < 0 ? "" : line.substring(sp + 1);
-            boolean expands = command.equalsIgnoreCase("include") || command.equalsIgnoreCase("confdir");
+            String lower = LineParser.asciiLower(command);
+            boolean expands = lower.equals("include") || lower.equals("confdir");
             if (!expands) {
                 printed.add(line);
+                printer.accept(line);
             }
             Directive d = LineParser.parse(loc, command, args);
             directives.add(d);
@@ -145,7 +179,13 @@ public final class ConfigParser {
             }
             switch (d) {
                 case Directive.Include inc -> {
-                    for (Path p : glob(inc.pattern())) {
+                    List<Path> files;
+                    try {
+                        files = glob(inc.pattern());
+                    } catch (GlobAbortedException e) {
+                        throw new ConfigException(loc, "Could not search for files matching " + inc.pattern());
+                    }
+                    for (Path p : files) {
                         readFile(p, Optional.of(loc));
                     }
                 }
@@ -188,6 +228,16 @@ public final class ConfigParser {
     }
 
     private static String decode(byte[] b, int start, int end) {
+        boolean ascii = true;
+        for (int i = start; i < end; i++) {
+            if (b[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)
@@ -231,13 +281,20 @@ public final class ConfigParser {
         return out;
     }
 
+    /** glob(3) with GLOB_ERR gave up: a directory it had to read could not be read. */
+    static final class GlobAbortedException extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
     /**
-     * Expands an include pattern like glob(3) with GLOB_NOMAGIC: a pattern without wildcards
-     * is returned as is (so a missing file is an error when opened); a pattern with wildcards
-     * yields the existing matches in name order, possibly none. Wildcards: {@code * ? [...]}
-     * in any path component; a leading dot must be matched explicitly.
+     * Expands an include pattern like glob(3) with GLOB_NOMAGIC|GLOB_ERR: a pattern without
+     * wildcards is returned as is (so a missing file is an error when opened); a pattern with
+     * wildcards yields the existing matches in name order, possibly none. Wildcards:
+     * {@code * ? [...]} in any path component; a leading dot must be matched explicitly. A
+     * directory to search that is named literally and is missing or unreadable aborts, as
+     * glibc does ("Could not search for files matching ...").
      */
-    static List<Path> glob(String pattern) {
+    static List<Path> glob(String pattern) throws GlobAbortedException {
         if (!hasMagic(pattern)) {
             return List.of(Path.of(pattern));
         }
@@ -245,6 +302,7 @@ public final class ConfigParser {
         String[] comps = pattern.split("/+");
         List<String> current = new ArrayList<>();
         current.add(absolute ? "/" : "");
+        boolean expandedBefore = false;
         for (String comp : comps) {
             if (comp.isEmpty()) {
                 continue;
@@ -255,9 +313,26 @@ public final class ConfigParser {
                     next.add(join(base, comp));
                     continue;
                 }
+                Path dirPath = Path.of(base.isEmpty() ? "." : base);
+                List<Path> entries;
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dirPath)) {
+                    entries = new ArrayList<>();
+                    for (Path p : ds) {
+                        entries.add(p);
+                    }
+                } catch (NotDirectoryException e) {
+                    continue;
+                } catch (NoSuchFileException e) {
+                    if (expandedBefore) {
+                        continue; // the directory came from a wildcard match: simply no match
+                    }
+                    throw new GlobAbortedException();
+                } catch (IOException e) {
+                    throw new GlobAbortedException();
+                }
                 PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + toJavaGlob(comp));
                 List<String> matches = new ArrayList<>();
-                for (Path p : listDir(Path.of(base.isEmpty() ? "." : base))) {
+                for (Path p : entries) {
                     Path n = p.getFileName();
                     if (n.toString().startsWith(".") && !comp.startsWith(".")) {
                         continue;
@@ -269,20 +344,21 @@ public final class ConfigParser {
                 matches.sort(null);
                 next.addAll(matches);
             }
+            if (hasMagic(comp)) {
+                expandedBefore = true;
+            }
             current = next;
         }
-        Map<String, Path> result = new LinkedHashMap<>();
+        List<String> found = new ArrayList<>();
         for (String s : current) {
-            Path p = Path.of(s);
-            if (Files.exists(p)) {
-                result.put(s, p);
+            if (Files.exists(Path.of(s))) {
+                found.add(s);
             }
         }
-        List<String> keys = new ArrayList<>(result.keySet());
-        keys.sort(null);
+        found.sort(null);
         List<Path> out = new ArrayList<>();
-        for (String k : keys) {
-            out.add(result.get(k));
+        for (String k : found) {
+            out.add(Path.of(k));
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package org.jchrony.config;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -156,6 +155,6 @@ public enum Keyword {
 
     /** Case-insensitive lookup, as chronyd matches directive names. */
     public static Optional<Keyword> lookup(String name) {
-        return Optional.ofNullable(BY_NAME.get(name.toLowerCase(Locale.ROOT)));
+        return Optional.ofNullable(BY_NAME.get(LineParser.asciiLower(name)));
     }
 }

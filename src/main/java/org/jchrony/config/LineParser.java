@@ -20,6 +20,11 @@ import org.jchrony.config.SourceOptions.SelectOption;
  * directive", "Invalid value N in X directive (min A, max B)", "Invalid option in X directive").
  */
 final class LineParser {
+    private static final java.util.regex.Pattern SHORT_IPV4 = java.util.regex.Pattern.compile("\\d+(\\.\\d+){0,2}");
+    private static final java.util.regex.Pattern HOSTNAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?");
+    private static final java.util.regex.Pattern ALL_NUMERIC = java.util.regex.Pattern.compile("[0-9.]+");
+
     private LineParser() {
     }
 
@@ -97,7 +102,7 @@ final class LineParser {
             }
             case LOCAL -> local(c);
             case LOG -> log(c);
-            case LEAPSECMODE -> new Directive.LeapSecModeSetting(loc, switch (args.toLowerCase(java.util.Locale.ROOT)) {
+            case LEAPSECMODE -> new Directive.LeapSecModeSetting(loc, switch (asciiLower(args)) {
                 case "system" -> Directive.LeapSecMode.SYSTEM;
                 case "slew" -> Directive.LeapSecMode.SLEW;
                 case "step" -> Directive.LeapSecMode.STEP;
@@ -105,7 +110,7 @@ final class LineParser {
                 default -> throw c.parseError();
             });
             case AUTHSELECTMODE -> new Directive.AuthSelectModeSetting(loc,
-                    switch (args.toLowerCase(java.util.Locale.ROOT)) {
+                    switch (asciiLower(args)) {
                         case "require" -> Directive.AuthSelectMode.REQUIRE;
                         case "prefer" -> Directive.AuthSelectMode.PREFER;
                         case "mix" -> Directive.AuthSelectMode.MIX;
@@ -185,6 +190,21 @@ final class LineParser {
         return sb.toString();
     }
 
+    /** Lower case for ASCII letters only, as {@code strcasecmp} compares in the C locale. */
+    static String asciiLower(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch >= 'A' && ch <= 'Z') {
+                if (sb == null) {
+                    sb = new StringBuilder(s);
+                }
+                sb.setCharAt(i, (char) (ch + 32));
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
     /** The white space of C's {@code isspace} in the C locale. */
     static boolean isCSpace(char ch) {
         return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == 0x0B;
@@ -208,7 +228,7 @@ final class LineParser {
 
     /** Parses a source line for a sourcedir file; returns the directive or empty when invalid. */
     static Optional<Directive.NtpSource> sourceFromSourcesFile(SourceLocation loc, String command, String args) {
-        SourceType type = switch (command.toLowerCase(java.util.Locale.ROOT)) {
+        SourceType type = switch (asciiLower(command)) {
             case "server" -> SourceType.SERVER;
             case "pool" -> SourceType.POOL;
             case "peer" -> SourceType.PEER;
@@ -232,7 +252,7 @@ final class LineParser {
         b.name = w.next();
         while (w.hasNext()) {
             String opt = w.next();
-            String o = opt.toLowerCase(java.util.Locale.ROOT);
+            String o = asciiLower(opt);
             String val = w.peek();
             switch (o) {
                 case "auto_offline" -> b.autoOffline = true;
@@ -427,7 +447,7 @@ final class LineParser {
         double width = 0;
         while (w.hasNext()) {
             String opt = w.next();
-            String o = opt.toLowerCase(java.util.Locale.ROOT);
+            String o = asciiLower(opt);
             String val = w.peek();
             switch (o) {
                 case "refid", "lock" -> {
@@ -550,7 +570,7 @@ final class LineParser {
             return checkedSubnet(c, ip.get(), b);
         }
         // Shortened IPv4 network: 1 to 3 decimal numbers ("10", "10.1", "10.1.2").
-        if (addr.matches("\\d+(\\.\\d+){0,2}")) {
+        if (SHORT_IPV4.matcher(addr).matches()) {
             String[] parts = addr.split("\\.");
             byte[] b = new byte[4];
             for (int i = 0; i < parts.length; i++) {
@@ -586,10 +606,10 @@ final class LineParser {
 
     /** A DNS name: dot-separated labels of letters, digits, '-' and '_', not all-numeric. */
     static boolean looksLikeHostname(String s) {
-        if (s.isEmpty() || s.length() > 253 || !s.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?")) {
+        if (s.isEmpty() || s.length() > 253 || !HOSTNAME.matcher(s).matches()) {
             return false;
         }
-        return !s.matches("[0-9.]+");
+        return !ALL_NUMERIC.matcher(s).matches();
     }
 
     private static Directive bindCmdAddress(Ctx c) throws ConfigException {
@@ -616,7 +636,7 @@ final class LineParser {
             }
             w.consume(p.rest());
             OptionalInt v = OptionalInt.of(p.value());
-            switch (opt.toLowerCase(java.util.Locale.ROOT)) {
+            switch (asciiLower(opt)) {
                 case "interval" -> interval = v;
                 case "burst" -> burst = v;
                 case "leak" -> leak = v;
@@ -639,7 +659,7 @@ final class LineParser {
         }
         int interval = 3600;
         if (w.size() > 1) {
-            if (!w.get(1).equalsIgnoreCase("interval") || w.size() != 3) {
+            if (!asciiLower(w.get(1)).equals("interval") || w.size() != 3) {
                 throw c.parseError();
             }
             interval = Scan.intPrefix(w.get(2)).orElseThrow(c::parseError).value();
@@ -657,7 +677,7 @@ final class LineParser {
         double waitUnsynced = -1.0;
         while (w.hasNext()) {
             String opt = w.next();
-            String o = opt.toLowerCase(java.util.Locale.ROOT);
+            String o = asciiLower(opt);
             String val = w.peek();
             switch (o) {
                 case "orphan" -> orphan = true;
@@ -732,7 +752,7 @@ final class LineParser {
         double maxWander = s.nextDouble().orElseThrow(c::parseError);
         boolean leapOnly = false;
         if (w.length == 3) {
-            if (!w[2].equalsIgnoreCase("leaponly")) {
+            if (!asciiLower(w[2]).equals("leaponly")) {
                 throw c.parseError();
             }
             leapOnly = true;
@@ -775,7 +795,7 @@ final class LineParser {
         Directive.RxFilter filter = Directive.RxFilter.ANY;
         boolean noCross = false;
         while (w.hasNext()) {
-            String o = w.next().toLowerCase(java.util.Locale.ROOT);
+            String o = asciiLower(w.next());
             String val = w.peek();
             switch (o) {
                 case "maxsamples", "minpoll", "maxpoll", "minsamples" -> {
@@ -802,7 +822,7 @@ final class LineParser {
                     w.consume(p.rest());
                 }
                 case "rxfilter" -> {
-                    filter = switch (val.toLowerCase(java.util.Locale.ROOT)) {
+                    filter = switch (asciiLower(val)) {
                         case "none" -> Directive.RxFilter.NONE;
                         case "ntp" -> Directive.RxFilter.NTP;
                         case "ptp" -> Directive.RxFilter.PTP;
@@ -824,7 +844,7 @@ final class LineParser {
         for (String w : Words.of(c.args).remainingList()) {
             Directive.OpenCommand oc = null;
             for (Directive.OpenCommand k : Directive.OpenCommand.values()) {
-                if (k.word().equalsIgnoreCase(w)) {
+                if (k.word().equals(asciiLower(w))) {
                     oc = k;
                 }
             }

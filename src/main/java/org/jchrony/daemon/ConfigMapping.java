@@ -49,7 +49,7 @@ final class ConfigMapping {
     }
 
     /** allow/deny or cmdallow/cmddeny rules, in order. Host names in rules are resolved here (start-up only). */
-    static AccessList accessList(List<Directive.Access> rules) {
+    static AccessList accessList(List<Directive.Access> rules) throws DaemonException {
         AccessList list = new AccessList();
         for (Directive.Access a : rules) {
             var subnet = a.subnet();
@@ -63,7 +63,9 @@ final class ConfigMapping {
                         list.add(a.allow(), a.all(), addr.getAddress(), addr.getAddress().length * 8);
                     }
                 } catch (java.net.UnknownHostException e) {
-                    org.slf4j.LoggerFactory.getLogger("chronyd").warn("Could not resolve address of {}", subnet.hostname().get());
+                    // chronyd refuses an allow/deny line whose host name does not resolve
+                    throw new DaemonException(a.location().file() + ":" + a.location().line()
+                            + ": Could not get address for " + subnet.hostname().get());
                 }
             }
         }

@@ -49,21 +49,21 @@ public final class Daemon {
     public static Daemon create(DaemonOptions options, PrintStream out, PrintStream err) throws DaemonException {
         ParseResult parsed;
         try {
+            // With -p, each line is printed as it is read, so a bad line is preceded by the
+            // good ones, as chronyd prints them.
+            java.util.function.Consumer<String> printer = options.printConfig() ? out::println : null;
             if (!options.directives().isEmpty()) {
-                parsed = ConfigParser.parseLines(options.directives(), "command line");
+                parsed = printer == null ? ConfigParser.parseLines(options.directives(), "command line")
+                        : ConfigParser.parseLines(options.directives(), "command line", printer);
             } else {
                 Path file = options.configFile() != null ? options.configFile() : defaultConfigFile();
-                if (!Files.isReadable(file)) {
-                    throw new DaemonException("Could not open " + file + " : No such file or directory");
-                }
-                parsed = ConfigParser.parseFile(file);
+                parsed = printer == null ? ConfigParser.parseFile(file) : ConfigParser.parseFile(file, printer);
             }
             if (options.printConfig()) {
-                out.print(parsed.toConfigText());
                 out.flush();
                 return null;
             }
-            DaemonConfig cfg = DaemonConfig.from(parsed);
+            DaemonConfig cfg = DaemonConfig.from(parsed, org.jchrony.config.BuildDefaults.DEBIAN, options.restartMode());
             return new Daemon(options, cfg);
         } catch (ConfigException e) {
             throw new DaemonException(e.getMessage());
@@ -89,7 +89,11 @@ public final class Daemon {
         stopStack.push(core);
         if (options.oneShot()) core.onFirstUpdate(() -> new Thread(this::stop, "jchronyd-oneshot").start());
         if (options.timeoutSeconds() >= 0) {
-            core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> new Thread(this::stop, "jchronyd-timeout").start());
+            // chronyd -t: exit after the timeout, with a non-zero status if not synchronised.
+            core.scheduler().schedule(Math.round(options.timeoutSeconds() * 1e9), () -> {
+                exitStatus = core.synchronised() ? 0 : 1;
+                new Thread(this::stop, "jchronyd-timeout").start();
+            });
         }
         core.notifyReady();
     }
@@ -100,6 +104,7 @@ public final class Daemon {
      * directory is checked later as chronyd checks it.
      */
     private void createCommandSocketDirectory() {
+        if (options.oneShot()) return;
         config.bindCmdSocket().filter(p -> !p.isEmpty()).map(p -> Path.of(p).toAbsolutePath().getParent()).ifPresent(dir -> {
             if (Files.exists(dir)) return;
             try {

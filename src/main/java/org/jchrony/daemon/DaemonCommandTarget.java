@@ -11,6 +11,7 @@ import org.jchrony.cmdmon.ActivityReport;
 import org.jchrony.cmdmon.AuthDataReport;
 import org.jchrony.cmdmon.ClientAccessPage;
 import org.jchrony.cmdmon.ClientAccessReport;
+import org.jchrony.cmdmon.Candm;
 import org.jchrony.cmdmon.Command;
 import org.jchrony.cmdmon.CommandTarget;
 import org.jchrony.cmdmon.IpAddr;
@@ -18,6 +19,8 @@ import org.jchrony.cmdmon.ManualSample;
 import org.jchrony.cmdmon.NtpDataReport;
 import org.jchrony.cmdmon.RtcReport;
 import org.jchrony.cmdmon.SelectDataReport;
+import org.jchrony.cmdmon.SimpleCommand;
+import org.jchrony.cmdmon.SourceParameter;
 import org.jchrony.cmdmon.ServerStatsReport;
 import org.jchrony.cmdmon.SmoothingReport;
 import org.jchrony.cmdmon.SourceReport;
@@ -43,10 +46,6 @@ import org.jchrony.source.SourceOptions;
  * as chronyd does. Runs on the core loop, like everything it reads.
  */
 final class DaemonCommandTarget implements CommandTarget {
-    private static final int REQ_MINPOLL = 10, REQ_MAXPOLL = 11, REQ_MINSTRATUM = 21, REQ_POLLTARGET = 22;
-    private static final int REQ_DUMP = 27, REQ_CYCLELOGS = 37, REQ_REKEY = 46, REQ_RESELECT = 48,
-            REQ_MAKESTEP = 43, REQ_REFRESH = 53, REQ_RELOAD_SOURCES = 66, REQ_RESET_SOURCES = 70,
-            REQ_SHUTDOWN = 62, REQ_WRITERTC = 36, REQ_TRIMRTC = 52;
 
     private final SourceManager sources;
     private final ClientLog clientLog;
@@ -57,13 +56,15 @@ final class DaemonCommandTarget implements CommandTarget {
     private final Runnable shutdown;
     private final Consumer<LocalSettings> localChanged;
     private final java.util.function.Supplier<LocalSettings> localNow;
+    private final java.util.function.Function<InetAddress, InetAddress> localAddressOf;
 
     /** chronyc local on/off: what the server should advertise when unsynchronised. */
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
 
     DaemonCommandTarget(SourceManager sources, ClientLog clientLog, AccessList ntpAccess, AccessList cmdAccess,
                         ClockDriver driver, TimeSource realtime, Runnable shutdown, Consumer<LocalSettings> localChanged,
-                        java.util.function.Supplier<LocalSettings> localNow) {
+                        java.util.function.Supplier<LocalSettings> localNow,
+                        java.util.function.Function<InetAddress, InetAddress> localAddressOf) {
         this.sources = sources;
         this.clientLog = clientLog;
         this.ntpAccess = ntpAccess;
@@ -73,6 +74,7 @@ final class DaemonCommandTarget implements CommandTarget {
         this.shutdown = shutdown;
         this.localChanged = localChanged;
         this.localNow = localNow;
+        this.localAddressOf = localAddressOf;
     }
 
     // ------------------------------------------------------------------ reports
@@ -114,18 +116,20 @@ final class DaemonCommandTarget implements CommandTarget {
         double offset = d.latestOffsetSeconds();
         double lo = Double.isNaN(dist) ? 0 : offset - dist;
         double hi = Double.isNaN(dist) ? 0 : offset + dist;
-        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d), false,
-                src.lastLeap(), opts, opts, d.sinceSampleSeconds(), 1.0, lo, hi));
+        long lastAgo = Math.max(0, d.sinceSampleSeconds()); // chronyd reports 0 before the first sample
+        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d, o), false,
+                src.lastLeap(), opts, opts, lastAgo, 1.0, lo, hi));
     }
 
-    private static int selectChar(SourceData d) {
+    /** chronyc selectdata's state letter (see its -v legend). */
+    private static int selectChar(SourceData d, SourceOptions o) {
         return switch (d.state()) {
             case SELECTED -> '*';
             case COMBINED -> '+';
-            case NOT_COMBINED -> '-';
+            case NOT_COMBINED -> o.noselect() ? 'N' : '-';
             case FALSETICKER -> 'x';
             case JITTERY -> '~';
-            case UNSELECTABLE -> d.reach() == 0 ? 'N' : 'd';
+            case UNSELECTABLE -> o.noselect() ? 'N' : d.reach() == 0 || d.sinceSampleSeconds() < 0 ? 'M' : 'd';
         };
     }
 
@@ -153,12 +157,8 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public ActivityReport activity() {
-        int online = 0, offline = 0;
-        for (NtpSource s : sources.sourceList()) {
-            if (s.online()) online++;
-            else offline++;
-        }
-        return new ActivityReport(online, offline, 0, 0, 0);
+        int[] a = sources.activity();
+        return new ActivityReport(a[0], a[1], 0, 0, 0);
     }
 
     @Override
@@ -172,11 +172,25 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Optional<NtpDataReport> ntpData(IpAddr remote) {
-        return find(remote).map(s -> new NtpDataReport(IpAddr.of(s.address()), IpAddr.UNSPECIFIED,
-                s.sourceAddress().port(), s.lastLeap(), s.options().version(), 4, s.lastStratum(), s.pollLog2(), 0,
-                0, 0, s.lastRemoteRefId(), Timespec.ZERO, s.lastOrigOffsetSeconds(), 0, 0, 0, 0,
-                0, 'K', 'K', s.requests(), s.validResponses(), s.validResponses(), s.validResponses(), 0,
-                s.validResponses(), 0, 0));
+        InetAddress a = remote.toInetAddress();
+        if (a == null) return Optional.empty();
+        return sources.ntpData().stream().filter(d -> d.address().equals(a)).findFirst().map(d -> {
+            long refSec = Math.floorDiv(d.refTimeNanos(), 1_000_000_000L);
+            int refNs = (int) Math.floorMod(d.refTimeNanos(), 1_000_000_000L);
+            var t = d.tests();
+            // chronyc prints the ten test bits from bit 9 (test 1) down to bit 0
+            boolean[] bits = {t.notDuplicate(), t.originMatches(), t.validTimestamps(), t.authentic(), t.synchronised(),
+                    t.rootDistanceOk(), t.delayOk(), t.delayRatioOk(), t.delayDevRatioOk(), t.noSyncLoop()};
+            int flags = 0;
+            for (boolean b : bits) flags = flags << 1 | (b ? 1 : 0);
+            InetAddress local = localAddressOf.apply(d.address());
+            return new NtpDataReport(IpAddr.of(d.address()), local == null ? IpAddr.UNSPECIFIED : IpAddr.of(local),
+                    d.remote().port(), d.leap(),
+                    d.version(), d.mode(), d.stratum(), d.pollLog2(), d.precisionLog2(), d.rootDelaySeconds(),
+                    d.rootDispersionSeconds(), d.refId(), Timespec.ofEpoch(refSec, refNs), d.offsetSeconds(),
+                    d.peerDelaySeconds(), d.peerDispersionSeconds(), d.responseTimeSeconds(), 0.0, flags, 'K', 'K',
+                    d.totalTx(), d.totalRx(), d.totalValidRx(), d.totalGoodRx(), 0, d.totalRx(), 0, 0);
+        });
     }
 
     @Override
@@ -268,63 +282,111 @@ final class DaemonCommandTarget implements CommandTarget {
     }
 
     @Override
-    public Status modifySourceInt(int requestCode, IpAddr address, int value) {
-        // Source options are fixed at creation in this version: refuse honestly.
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
-    }
-
-    @Override
-    public Status modifySourceFloat(int requestCode, IpAddr address, double value) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+    public Status modifySource(SourceParameter parameter, IpAddr address, double value) {
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        int n = (int) value;
+        boolean found = sources.modify(a, o -> switch (parameter) {
+            case MINPOLL -> o.withPoll(n, Math.max(n, o.maxPollLog2()));
+            case MAXPOLL -> o.withPoll(Math.min(n, o.minPollLog2()), n);
+            case MINSTRATUM -> o.withCorrections(o.asymmetry(), o.offsetSeconds(), n);
+            case POLLTARGET -> new SourceOptions(o.minPollLog2(), o.maxPollLog2(), n, o.presendLog2(),
+                    o.iburst(), o.burst(), o.offline(), o.prefer(), o.noselect(), o.trust(), o.require(), o.minStratum(),
+                    o.maxDelaySeconds(), o.maxDelayRatio(), o.maxDelayDevRatio(), o.minDelaySeconds(), o.asymmetry(),
+                    o.offsetSeconds(), o.filter(), o.minSamples(), o.maxSamples(), o.port(), o.version(), o.maxSources());
+            case MAXDELAY -> o.withDelayLimits(value, o.maxDelayRatio(), o.maxDelayDevRatio());
+            case MAXDELAYRATIO -> o.withDelayLimits(o.maxDelaySeconds(), value, o.maxDelayDevRatio());
+            case MAXDELAYDEVRATIO -> o.withDelayLimits(o.maxDelaySeconds(), o.maxDelayRatio(), value);
+        });
+        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
 
     @Override
     public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        // candm select option bits: noselect 0x1, prefer 0x2, trust 0x4, require 0x8
+        boolean found = sources.modify(a, o -> o.withFlags(
+                bit(mask, options, 0x2, o.prefer()), bit(mask, options, 0x1, o.noselect()),
+                bit(mask, options, 0x4, o.trust()), bit(mask, options, 0x8, o.require())));
+        if (found) sources.reselect();
+        return found ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
+    }
+
+    private static boolean bit(int mask, int options, int bit, boolean current) {
+        return (mask & bit) != 0 ? (options & bit) != 0 : current;
     }
 
     @Override
     public Status modifyOffset(IpAddr address, int refId, double offsetSeconds) {
-        return find(address).isPresent() ? Status.FAILED : Status.NO_SUCH_SOURCE;
+        InetAddress a = address.toInetAddress();
+        if (a == null) return Status.NO_SUCH_SOURCE;
+        return sources.modify(a, o -> o.withCorrections(o.asymmetry(), offsetSeconds, o.minStratum()))
+                ? Status.SUCCESS : Status.NO_SUCH_SOURCE;
     }
 
     @Override
     public Status modifyMaxUpdateSkew(double skewPpm) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        var c = d.config();
+        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
+                c.minSources(), c.stratumWeightSeconds(), c.reselectDistSeconds(), c.combineLimit(), skewPpm,
+                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
+                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        return Status.SUCCESS;
     }
 
     @Override
     public Status modifyMakestep(int limit, double thresholdSeconds) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        d.setConfig(d.config().withMakestep(thresholdSeconds, limit));
+        return Status.SUCCESS;
     }
 
     @Override
-    public Status simple(int requestCode, long nowRealtimeNanos) {
-        return switch (requestCode) {
-            case REQ_MAKESTEP -> {
+    public Status simple(SimpleCommand command, long nowRealtimeNanos) {
+        return switch (command) {
+            case MAKESTEP -> {
+                // chronyd -x cannot step its virtual clock on command: it answers 500 Failure
+                if (!driver.controlsSystemClock()) yield Status.FAILED;
                 sources.makestep();
                 yield Status.SUCCESS;
             }
-            case REQ_RESELECT -> {
-                sources.discipline().reselect(sources.sourceList());
+            case RESELECT -> {
+                sources.reselect();
                 yield Status.SUCCESS;
             }
-            case REQ_SHUTDOWN -> {
-                Thread t = new Thread(shutdown, "jchronyd-shutdown-cmd");
-                t.setDaemon(false);
-                t.start();
+            case SHUTDOWN -> {
+                new Thread(shutdown, "jchronyd-shutdown-cmd").start();
                 yield Status.SUCCESS;
             }
-            case REQ_DUMP, REQ_CYCLELOGS, REQ_REKEY, REQ_REFRESH, REQ_RELOAD_SOURCES -> Status.SUCCESS;
-            case REQ_RESET_SOURCES -> Status.SUCCESS;
-            case REQ_WRITERTC, REQ_TRIMRTC -> Status.NO_RTC;
-            default -> Status.INVALID;
+            // Nothing to dump, no keys to reload, no log files to reopen in this version; chronyd answers OK.
+            case RESET_SOURCES -> {
+                sources.resetSources();
+                yield Status.SUCCESS;
+            }
+            case DUMP, CYCLELOGS, REKEY, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
+            case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
+    }
+
+    /** Counts command requests in the client log (chronyc clients/serverstats) and applies cmdratelimit to remote hosts. */
+    @Override
+    public boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long nowRealtimeNanos) {
+        if (clientLog == null || peer.family() == org.jchrony.server.PeerAddress.UNIX) return true;
+        int verdict = clientLog.access(ClientLog.CMDMON, peer, nowRealtimeNanos);
+        return localhost || verdict == ClientLog.PASS;
     }
 
     @Override
     public Status reselectDistance(double distanceSeconds) {
-        return Status.FAILED;
+        var d = sources.discipline();
+        var c = d.config();
+        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
+                c.minSources(), c.stratumWeightSeconds(), distanceSeconds, c.combineLimit(), c.maxUpdateSkewPpm(),
+                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
+                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        return Status.SUCCESS;
     }
 
     @Override
@@ -418,14 +480,14 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Status dfreq(double dfreqPpm) {
-        driver.setFrequencyPpm(driver.readFrequencyPpm() + dfreqPpm);
+        sources.adjustClock(0, dfreqPpm);
         return Status.SUCCESS;
     }
 
     @Override
     public Status doffset(double offsetSeconds) {
-        // chronyc doffset: a positive value means the clock is to be slewed forward (it is slow).
-        driver.accrueOffset(-offsetSeconds, 1.0 / 3.0);
+        // chronyd takes doffset's value as the amount the clock is fast by
+        sources.adjustClock(offsetSeconds, 0);
         return Status.SUCCESS;
     }
 }

@@ -10,7 +10,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +73,8 @@ final class DaemonCore implements AutoCloseable {
     private final RandomGenerator random = new SecureRandom();
     private final TimeSource realtime = RealtimeClock.INSTANCE;
     private final ServerSnapshotHolder snapshots;
-    private final PeerAddress scratchPeer = new PeerAddress();
+    /** The local address each upstream source's responses arrive at (IP_PKTINFO), for ntpdata. */
+    private final java.util.Map<InetAddress, InetAddress> upstreamLocalAddress = new java.util.HashMap<>();
 
     private IoEventLoopGroup coreGroup;
     private IoEventLoop coreLoop;
@@ -207,7 +207,7 @@ final class DaemonCore implements AutoCloseable {
                 shutdownRequest, s -> {
                     local = s;
                     publishSnapshot();
-                }, () -> local);
+                }, () -> local, upstreamLocalAddress::get);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
@@ -286,6 +286,15 @@ final class DaemonCore implements AutoCloseable {
 
     /** Blocking DNS on the resolver thread; the answer is handed back on the core loop. */
     private void resolve(String name, java.util.function.Consumer<List<InetAddress>> result) {
+        var literal = IpAddress.parse(name);
+        if (literal.isPresent()) {
+            try {
+                result.accept(List.of(InetAddress.getByAddress(literal.get().toBytes())));
+                return;
+            } catch (java.net.UnknownHostException e) {
+                // not reached for a parsed literal
+            }
+        }
         if (resolver == null) {
             resolver = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "jchronyd-resolver");
@@ -341,53 +350,33 @@ final class DaemonCore implements AutoCloseable {
                     ? InetAddress.getByAddress(java.util.Arrays.copyOf(peer.address(), 4))
                     : InetAddress.getByAddress(peer.address().clone());
             sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
+            if (!upstreamLocalAddress.containsKey(from)) {
+                byte[] local = java.util.Arrays.copyOf(peer.localAddress(), peer.family() == PeerAddress.INET4 ? 4 : 16);
+                upstreamLocalAddress.put(from, InetAddress.getByAddress(local));
+            }
         } catch (java.net.UnknownHostException | RuntimeException e) {
             LOG.debug("Dropped upstream datagram: {}", e.toString());
         }
         return 0;
     }
 
+    /** The Unix command socket; a directory chronyd would refuse disables it, with chronyd's messages. */
     private void openUnixCommandSocket(Path path, CommandHandler commands) {
-        Path dir = path.toAbsolutePath().getParent();
         try {
-            if (!Files.exists(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            String problem = UnixDatagramSocket.checkSocketDirectory(dir, null, null);
-            if (problem != null) {
-                LOG.error("{}", problem);
-                LOG.error("Disabled command socket {}", path);
-                return;
-            }
-            UnixDatagramSocket sock = UnixDatagramSocket.open();
-            sock.bind(path);
-            sock.chmod(0666);
-            sock.setNonBlocking();
+            UnixDatagramSocket sock = UnixDatagramSocket.openDaemonSocket(path, null, null);
             opened.add(sock);
             byte[] in = new byte[4096];
             byte[] out = new byte[4096];
-            PeerAddress peer = new PeerAddress();
-            peer.setUnix();
             opened.add(FdWatch.register(coreLoop, sock.fd(), () -> {
                 try {
-                    UnixDatagramSocket.Received r;
-                    while ((r = sock.receive(in, 0)) != null) {
-                        int n = commands.handle(in, r.length(), peer, realtime.realtimeNanos(), out);
-                        if (n > 0 && !r.senderPath().isEmpty()) {
-                            try {
-                                sock.sendTo(out, 0, n, r.senderPath());
-                            } catch (IOException e) {
-                                LOG.debug("Could not reply to {}: {}", r.senderPath(), e.getMessage());
-                            }
-                        }
-                    }
+                    sock.drain(commands, in, out, realtime::realtimeNanos);
                 } catch (IOException e) {
                     LOG.debug("Command socket read failed: {}", e.getMessage());
                 }
             }, null));
-            opened.add(() -> Files.deleteIfExists(path));
         } catch (IOException e) {
-            LOG.error("Could not open command socket {} : {}", path, e.getMessage());
+            LOG.error("{}", e.getMessage());
+            LOG.error("Disabled command socket {}", path);
         }
     }
 
@@ -445,6 +434,11 @@ final class DaemonCore implements AutoCloseable {
             if (offset != 0 || rate != 0) s = s.withCorrection(offset, base, rate);
         }
         snapshots.publish(s);
+    }
+
+    /** Whether the clock is synchronised to a source now. */
+    boolean synchronised() {
+        return reference.synchronised();
     }
 
     /** Local stratum settings (for reports when not synchronised). */

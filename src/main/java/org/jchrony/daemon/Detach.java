@@ -47,7 +47,7 @@ public final class Detach {
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+                .redirectError(ProcessBuilder.Redirect.DISCARD); // its errors come back through the pipe
         pb.environment().put(ENV, "1");
         try {
             Process p = pb.start();
@@ -63,6 +63,7 @@ public final class Detach {
                 }
             }
             int rc = p.waitFor();
+            err.println("Fatal error : jchronyd exited during initialisation (status " + rc + ")");
             return rc == 0 ? 1 : rc;
         } catch (IOException e) {
             err.println("Fatal error : could not start the daemon: " + e.getMessage());

@@ -47,11 +47,12 @@ public final class Logging {
     }
 
     /**
-     * Replaces logback's configuration. {@code syslogSink} receives complete RFC 3164 style
+     * Replaces logback's configuration; returns where lines really go (STDERR when syslog is
+     * unavailable). {@code syslogSink} receives complete RFC 3164 style
      * datagrams for the SYSLOG target (the daemon backs it with /dev/log); null sends
      * syslog-bound lines to stderr instead.
      */
-    public static void configure(Target target, Level level, Path logFile, Consumer<byte[]> syslogSink) {
+    public static Target configure(Target target, Level level, Path logFile, Consumer<byte[]> syslogSink) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         Appender<ILoggingEvent> appender = switch (target) {
@@ -73,6 +74,7 @@ public final class Logging {
         root.setLevel(level);
         // Library chatter (Netty's debug probing) stays out unless debugging.
         ctx.getLogger("io.netty").setLevel(level == Level.DEBUG ? Level.INFO : Level.WARN);
+        return target == Target.SYSLOG && syslogSink == null ? Target.STDERR : target;
     }
 
     private static ConsoleAppender<ILoggingEvent> console(LoggerContext ctx, String target, ch.qos.logback.core.encoder.Encoder<ILoggingEvent> enc) {

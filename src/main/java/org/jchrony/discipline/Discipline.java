@@ -38,7 +38,7 @@ public final class Discipline {
     private static final double PHI_PPM = 15.0;
 
     private final LocalClock clock;
-    private final DisciplineConfig cfg;
+    private DisciplineConfig cfg;
     private final List<ReferenceListener> listeners = new ArrayList<>();
     private final Map<SelectableSource, Eval> evals = new IdentityHashMap<>();
 
@@ -69,7 +69,35 @@ public final class Discipline {
 
     public DisciplineConfig config() { return cfg; }
 
+    /** Runtime changes (chronyc makestep threshold limit, maxupdateskew, ...). */
+    public void setConfig(DisciplineConfig newConfig) {
+        this.cfg = newConfig;
+    }
+
+    /** chronyc reselect: forget the current choice and select again. */
+    public void forceReselect(Collection<? extends SelectableSource> all) {
+        selected = null;
+        select(all, clock.nowNanos());
+    }
+
     public LocalClock clock() { return clock; }
+
+    /**
+     * chronyc doffset/dfreq and anything else that corrects the clock outside the regular update:
+     * applies the correction and re-bases every source's sample history by it, as chronyd does
+     * whenever the local clock is adjusted.
+     */
+    public void adjustClock(double fastBySeconds, double dFreqPpm, Collection<? extends SelectableSource> all) {
+        var driver = clock.driver();
+        long now = clock.nowNanos();
+        if (dFreqPpm != 0) {
+            double old = driver.readFrequencyPpm();
+            driver.setFrequencyPpm(old + dFreqPpm);
+            dFreqPpm = driver.readFrequencyPpm() - old;
+        }
+        if (fastBySeconds != 0) driver.accrueOffset(fastBySeconds, 1.0 / Math.max(1.0, cfg.corrTimeRatio()));
+        for (SelectableSource s : all) s.stats().correct(now, fastBySeconds, dFreqPpm);
+    }
 
     /** Initial frequency and skew from the driftfile (chronyd reads it at start). */
     public void loadDrift(org.jchrony.clock.Driftfile.Drift drift) {
@@ -292,7 +320,9 @@ public final class Discipline {
             dFreqPpm = driver.readFrequencyPpm() - oldFreq;
             skewPpm = skew * 1e6;
         }
-        residualFreqPpm = freq * 1e6 + dFreqPpm;  // what is left after the update (local fast, ppm)
+        // chronyc's "Residual freq": what the measurements indicated relative to the frequency in use
+        // before this update (positive = local clock fast), as sourcestats' Frequency
+        residualFreqPpm = freq * 1e6;
 
         double interval = lastUpdateNanos == 0 ? 0 : (now - lastUpdateNanos) * 1e-9;
         boolean step = !Double.isNaN(cfg.makestepThresholdSeconds())
@@ -301,14 +331,17 @@ public final class Discipline {
         if (step) {
             driver.step(offset);
             steps++;
-            log.warn("System clock wrong by {} seconds, adjustment started", -offset);
+            log.warn("System clock wrong by {} seconds", String.format("%.6f", -offset));
             for (ReferenceListener l : listeners) l.clockStepped(offset);
         } else {
             double sd = Math.max(selEst.stdDevSeconds(), 1e-9);
             double avgInterval = interval > 0 ? interval : 1.0;
             // chronyd's corrtimeratio: an average correction (about one std dev) takes ratio x interval;
-            // larger corrections proportionally less time.
-            double duration = cfg.corrTimeRatio() * avgInterval * sd / Math.max(Math.abs(offset), 1e-12);
+            // corrections larger than that proportionally less time, smaller ones more. The duration is
+            // computed for the whole correction still to make (this offset plus any unfinished slew).
+            double pendingFastBy = -driver.offsetCorrectionSeconds(driver.readRawNanos());
+            double total = Math.abs(offset + pendingFastBy);
+            double duration = cfg.corrTimeRatio() * avgInterval * sd / Math.max(total, 1e-12);
             duration = Math.max(duration, 1e-3);
             driver.accrueOffset(offset, 1.0 / duration);
         }

@@ -15,7 +15,8 @@ import java.net.InetAddress;
  * @param rmsOffsetSeconds      RMS offset (long-term average)
  * @param freqPpm               Frequency: how fast the uncorrected clock runs, as chronyd reports it: negative =
  *                              slow (chronyc prints "N ppm slow"), i.e. the negation of the driver's correction
- * @param residualFreqPpm       Residual freq of the reference (positive = local clock still fast)
+ * @param residualFreqPpm       Residual freq: the combined sources' frequency relative to the one in use before
+ *                              the last update (positive = local clock fast, same sign as sourcestats)
  * @param skewPpm               Skew
  * @param rootDelaySeconds      Root delay
  * @param rootDispersionSeconds Root dispersion (grown to now)

@@ -95,7 +95,11 @@ public final class FdWatch implements AutoCloseable {
         if (loop.inEventLoop() || loop.isShutdown()) {
             closeNow();
         } else {
-            loop.submit(this::closeNow).awaitUninterruptibly();
+            try {
+                loop.submit(this::closeNow).awaitUninterruptibly();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the loop is shutting down; it closes its handles itself, or we do below
+            }
             if (!closed.get()) closeNow(); // the loop ended before running the task
         }
     }
@@ -113,7 +117,7 @@ public final class FdWatch implements AutoCloseable {
         if (onClose != null) {
             try {
                 onClose.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 log.warn("closing fd {}", fd, e);
             }
         }

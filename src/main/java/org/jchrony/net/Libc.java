@@ -181,6 +181,10 @@ public final class Libc {
             FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT), ERRNO);
     private static final MethodHandle SENDTO = downcall("sendto",
             FunctionDescriptor.of(C_LONG, C_INT, PTR, C_LONG, C_INT, PTR, C_INT), ERRNO);
+    /** Hot-path variants without errno capture (the capture costs an allocation per call). */
+    private static final MethodHandle RECVMMSG_FAST = downcall("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR));
+    private static final MethodHandle SENDMMSG_FAST = downcall("sendmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT));
+    private static final MethodHandle ERRNO_LOCATION = downcall("__errno_location", FunctionDescriptor.of(PTR));
     private static final MethodHandle FCNTL = downcall("fcntl",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", FunctionDescriptor.of(C_INT, PTR));
@@ -277,6 +281,42 @@ public final class Libc {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * recvmmsg without errno capture, for the per-batch path; on -1 read errno with
+     * {@link #lastErrno(MemorySegment)} (best effort: the JVM may in rare cases overwrite errno
+     * between the call and the read, so use it for counting and logging, not for correctness).
+     */
+    public static int recvmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
+        try {
+            return (int) RECVMMSG_FAST.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sendmmsg without errno capture; see {@link #recvmmsgFast}. */
+    public static int sendmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
+        try {
+            return (int) SENDMMSG_FAST.invokeExact(fd, vec, vlen, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The calling thread's errno variable (glibc {@code __errno_location()}); valid only on that thread. */
+    public static MemorySegment errnoLocation() {
+        try {
+            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(4);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads an errno variable obtained with {@link #errnoLocation()} on the same thread. */
+    public static int lastErrno(MemorySegment errnoLocation) {
+        return errnoLocation.get(ValueLayout.JAVA_INT, 0);
     }
 
     public static int fcntl(MemorySegment cs, int fd, int cmd, int arg) {

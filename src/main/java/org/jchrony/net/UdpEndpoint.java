@@ -43,7 +43,7 @@ public final class UdpEndpoint implements AutoCloseable {
     private final DatagramHandler handler;
     private final int fd;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment callState;
+    private MemorySegment errnoLocation; // of the loop thread, set on first use there
     private final MemorySegment rxVec;
     private final MemorySegment rxNames;
     private final MemorySegment rxCtrl;
@@ -73,7 +73,6 @@ public final class UdpEndpoint implements AutoCloseable {
         this.socket = socket;
         this.handler = handler;
         this.fd = socket.fd();
-        callState = Libc.newCallState(arena);
         rxVec = arena.allocate((long) Libc.MMSGHDR_SIZE * BATCH, 8);
         MemorySegment rxIov = arena.allocate((long) Libc.IOVEC_SIZE * BATCH, 8);
         rxNames = arena.allocate((long) NAME_SIZE * BATCH, 8);
@@ -148,10 +147,10 @@ public final class UdpEndpoint implements AutoCloseable {
                 rxVec.set(ValueLayout.JAVA_LONG, m + Libc.MSGHDR_CONTROLLEN, RX_CTRL_SIZE);
                 rxVec.set(ValueLayout.JAVA_INT, m + Libc.MSGHDR_FLAGS, 0);
             }
-            int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT);
+            int n = Libc.recvmmsgFast(fd, rxVec, BATCH, Libc.MSG_DONTWAIT);
             if (n <= 0) {
                 if (n < 0) {
-                    int errno = Libc.errno(callState);
+                    int errno = errno();
                     if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
                         receiveErrors++;
                         if (receiveErrors <= 10 || receiveErrors % 10000 == 0) {
@@ -286,13 +285,13 @@ public final class UdpEndpoint implements AutoCloseable {
         int sent = 0;
         while (sent < count) {
             MemorySegment vec = sent == 0 ? txVec : txVec.asSlice((long) sent * Libc.MMSGHDR_SIZE);
-            int rc = Libc.sendmmsg(callState, fd, vec, count - sent, 0);
+            int rc = Libc.sendmmsgFast(fd, vec, count - sent, 0);
             if (rc > 0) {
                 sent += rc;
                 replied += rc;
                 continue;
             }
-            int errno = Libc.errno(callState);
+            int errno = errno();
             if (rc < 0 && errno == Libc.EINTR) continue;
             if (rc < 0 && errno == Libc.EAGAIN) {
                 sendErrors += count - sent; // socket buffer full: drop the rest, as chronyd would
@@ -304,6 +303,13 @@ public final class UdpEndpoint implements AutoCloseable {
             }
             sent++; // skip the datagram that failed
         }
+    }
+
+    /** errno of the loop thread after a failed hot-path call (see {@link Libc#recvmmsgFast}). */
+    private int errno() {
+        MemorySegment e = errnoLocation;
+        if (e == null) errnoLocation = e = Libc.errnoLocation();
+        return Libc.lastErrno(e);
     }
 
     /** Stops serving and closes the socket; waits for the loop unless called on it. */

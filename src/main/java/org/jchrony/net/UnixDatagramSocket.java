@@ -22,8 +22,9 @@ import java.util.Set;
  * chronyd's command socket and chronyc's reply socket are, and what sd_notify writes to.
  *
  * <p>Client use: {@link #bind(Path)} a private path, {@link #sendTo}, {@link #receive} with a
- * timeout (poll). Daemon use: {@link #bind(Path)}, {@link #setNonBlocking()}, register
- * {@link #fd()} on an event loop and call {@link #receive} with timeout 0 when readable.
+ * timeout (poll). Daemon use: {@link #bind(Path)}, {@link #chmod}, {@link #setNonBlocking()},
+ * register {@link #fd()} on an epoll loop and, when readable, call {@code receive(buf, -1)}
+ * until it returns null (EAGAIN); answer with {@link #sendTo} to {@link Received#senderPath()}.
  * Paths starting with '@' name the abstract namespace. Not thread-safe.
  */
 public final class UnixDatagramSocket implements AutoCloseable {
@@ -180,6 +181,55 @@ public final class UnixDatagramSocket implements AutoCloseable {
             throw new IOException(t);
         }
         if (r < 0) throw new IOException("sendto(" + what + "): " + strerror(errno()));
+    }
+
+    /**
+     * Opens chronyd's command socket: checks the directory (see {@link #checkSocketDirectory}),
+     * binds (removing a stale file), makes the socket usable by all (0666, as chronyd; the
+     * directory's permissions are the access control) and non-blocking.
+     *
+     * @throws IOException with chronyd's reason when the directory is not acceptable
+     */
+    public static UnixDatagramSocket openDaemonSocket(Path path, String owner, String group) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        String problem = checkSocketDirectory(dir, owner, group);
+        if (problem != null) throw new IOException(problem + "; command socket " + path + " disabled");
+        UnixDatagramSocket s = open();
+        try {
+            s.bind(path);
+            s.chmod(0666);
+            s.setNonBlocking();
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * For the daemon's event loop when the socket is readable: receives every pending datagram,
+     * passes it to {@code handler} with a Unix {@link org.jchrony.server.PeerAddress} and sends
+     * the reply to the sender's path. Returns the number of datagrams handled. Send errors (client
+     * gone) are ignored as chronyd does.
+     */
+    public int drain(org.jchrony.server.DatagramHandler handler, byte[] in, byte[] out,
+                     java.util.function.LongSupplier realtimeNanos) throws IOException {
+        org.jchrony.server.PeerAddress peer = new org.jchrony.server.PeerAddress();
+        peer.setUnix();
+        int handled = 0;
+        while (true) {
+            Received r = receive(in, -1);
+            if (r == null) return handled;
+            handled++;
+            int n = handler.handle(in, r.length(), peer, realtimeNanos.getAsLong(), out);
+            if (n > 0 && !r.senderPath().isEmpty()) {
+                try {
+                    sendTo(out, 0, n, r.senderPath());
+                } catch (IOException e) {
+                    // the client went away
+                }
+            }
+        }
     }
 
     /** A received datagram: its length and the sender's path ("" when the sender is unbound). */

@@ -23,13 +23,15 @@ import java.net.InetAddress;
  * @param responseTimeSeconds server's processing time (its transmit − receive)
  * @param tests               test results
  * @param totalTx             requests sent
- * @param totalRx             responses received that matched a request
- * @param totalValidRx        responses that became samples
+ * @param totalRx             responses received from the source
+ * @param totalValidRx        responses that passed tests 1-3 (a genuine answer to our request)
+ * @param totalGoodRx         responses that passed every test and became samples
  */
 public record NtpData(SourceAddress remote, int leap, int version, int mode, int stratum, int pollLog2,
                       int precisionLog2, double rootDelaySeconds, double rootDispersionSeconds, int refId,
                       long refTimeNanos, double offsetSeconds, double peerDelaySeconds, double peerDispersionSeconds,
-                      double responseTimeSeconds, TestBits tests, long totalTx, long totalRx, long totalValidRx) {
+                      double responseTimeSeconds, TestBits tests, long totalTx, long totalRx, long totalValidRx,
+                      long totalGoodRx) {
 
     public InetAddress address() { return remote.address(); }
 }

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Reachability register shifted on each request, bit set on each genuine response.</li>
  *   <li>The poll interval adapts between minpoll and maxpoll: it rises while the regression
  *       uses at least {@code polltarget} samples and falls when it uses fewer.</li>
- *   <li>iburst (four requests at ≤2 s at start), burst, KoD RATE (poll raised), KoD DENY/RSTR
- *       (source demobilised), offline/online, presend.</li>
+ *   <li>iburst (four requests a quarter poll apart, at most 2 s, at start), burst, KoD RATE
+ *       (bursts stop, requests at least 8 s apart, as chronyd 4.3 does), KoD DENY/RSTR (ignored like
+ *       chronyd 4.3, or demobilising per RFC 5905 with {@link #setDemobiliseOnDeny}), offline/online,
+ *       presend.</li>
  * </ul>
  * Not thread-safe: timers and {@link #handleResponse} run on the core thread.
  */
@@ -43,7 +45,10 @@ public final class NtpSource implements SelectableSource {
     private static final double LOCAL_PRECISION_SECONDS = 1e-6;
     private static final double PHI = 15e-6;
     private static final double MAX_ROOT_DISTANCE = 16.0;
-    private static final int MAX_KOD_POLL = 17;
+    /** Minimum spacing of requests to a server answering KoD RATE (chronyd 4.3: about 8.6 s at poll 1). */
+    static final double RATE_MIN_INTERVAL_SECONDS = 8.0;
+    /** Precision byte chronyd 4.3 puts in its client requests (observed on loopback). */
+    static final int REQUEST_PRECISION_FIELD = 32;
 
     /** How the source was configured. */
     public enum Kind { SERVER, PEER, POOL_MEMBER }
@@ -63,7 +68,7 @@ public final class NtpSource implements SelectableSource {
     private final String name;
     private final SourceAddress address;
     private final Kind kind;
-    private final SourceOptions opts;
+    private SourceOptions opts;
     private final LocalClock clock;
     private final Scheduler scheduler;
     private final RandomGenerator random;
@@ -78,7 +83,6 @@ public final class NtpSource implements SelectableSource {
     private boolean demobilised;
     private Scheduler.Timer timer;
     private int pollLog2;
-    private int kodMinPollLog2 = Integer.MIN_VALUE;
     private double pollScore;
     private int reach;
     private long requests;
@@ -98,7 +102,10 @@ public final class NtpSource implements SelectableSource {
     private int lastLeap = 3;
     private int lastRemoteRefId;
     private long validResponses;
+    private boolean rateLimited;
+    private boolean demobiliseOnDeny;
     private long matchedResponses;
+    private long receivedPackets;
     private long kodRate;
     private NtpData lastData;
 
@@ -148,6 +155,16 @@ public final class NtpSource implements SelectableSource {
         scheduleIn(random.nextDouble() * 0.1);
     }
 
+    /**
+     * chronyc modify commands (minpoll, maxpoll, polltarget, maxdelay, maxdelayratio,
+     * maxdelaydevratio, minstratum, ...): replaces the options; the poll is clamped to the new range.
+     * Options fixed at creation (sample limits, mindelay) keep their first values in the statistics.
+     */
+    public void modify(SourceOptions newOpts) {
+        this.opts = newOpts;
+        pollLog2 = Math.max(newOpts.minPollLog2(), Math.min(newOpts.maxPollLog2(), pollLog2));
+    }
+
     /** chronyc online/offline. */
     public void setOnline(boolean on) {
         if (on == online) return;
@@ -195,12 +212,16 @@ public final class NtpSource implements SelectableSource {
         double interval;
         if (burstRemaining > 0) {
             burstRemaining--;
-            interval = Math.min(2.0, Math.scalb(1.0, effectivePollLog2()));
+            interval = burstIntervalSeconds();
             if (burstRemaining == 0) interval = Math.scalb(1.0, effectivePollLog2());
+        } else if (opts.burst()) {
+            // burst option: up to three more requests at <=2 s until one gives a good sample
+            startBurst(1, 3);
+            interval = burstIntervalSeconds();
         } else {
-            if (opts.burst()) startBurst(1, 4);
             interval = Math.scalb(1.0, effectivePollLog2());
         }
+        if (rateLimited) interval = Math.max(interval, RATE_MIN_INTERVAL_SECONDS);
         if (burstRemaining == 0 && opts.presendLog2() > 0 && effectivePollLog2() >= opts.presendLog2()
                 && interval > 4) {
             scheduler.schedule(Math.round((interval - 2.0) * 1e9), this::presend);
@@ -208,13 +229,29 @@ public final class NtpSource implements SelectableSource {
         scheduleIn(interval);
     }
 
+    /**
+     * Interval between burst/iburst requests: a quarter of the poll interval, at most 2 s. Observed
+     * with chronyd 4.3 iburst: 2 s apart at minpoll 6, about 1 s at minpoll 2, 0.27 s at minpoll 0.
+     */
+    private double burstIntervalSeconds() {
+        return Math.min(2.0, Math.scalb(1.0, effectivePollLog2() - 2));
+    }
+
     private void presend() {
-        if (!started || demobilised || !online || awaiting) return;
+        if (!started || demobilised || !online || burstRemaining > 0) return;
         transmit(true);
     }
 
     private int effectivePollLog2() {
-        return Math.max(pollLog2, kodMinPollLog2);
+        return pollLog2;
+    }
+
+    /**
+     * RFC 5905 behaviour: stop polling a server that answers KoD DENY or RSTR. Off by default, as
+     * chronyd 4.3 was observed to keep polling after an unauthenticated DENY.
+     */
+    public void setDemobiliseOnDeny(boolean on) {
+        demobiliseOnDeny = on;
     }
 
     private void transmit(boolean presend) {
@@ -232,8 +269,10 @@ public final class NtpSource implements SelectableSource {
             origin = random.nextLong();
         } while (origin == 0);
         int mode = kind == Kind.PEER ? NtpPacket.MODE_SYMMETRIC_ACTIVE : NtpPacket.MODE_CLIENT;
-        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), 0, 0, 0, 0, 0, 0, 0,
-                origin, null);
+        // as chronyd 4.3 sends them (observed): leap 0, stratum 0, the poll, precision byte 0x20, every
+        // other field zero, and a random transmit timestamp
+        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), REQUEST_PRECISION_FIELD,
+                0, 0, 0, 0, 0, 0, origin, null);
         byte[] buf = req.encode();
         long txRaw = transport.send(buf, buf.length, address);
         requestOrigin = origin;
@@ -258,6 +297,7 @@ public final class NtpSource implements SelectableSource {
                 ? p.mode() == NtpPacket.MODE_SYMMETRIC_PASSIVE || p.mode() == NtpPacket.MODE_SYMMETRIC_ACTIVE
                 : p.mode() == NtpPacket.MODE_SERVER;
         if (!modeOk || p.version() < 1 || p.version() > 4) return false;
+        receivedPackets++;
         boolean t1 = p.transmitTime() != lastRemoteTransmit;
         boolean t2 = awaiting && p.originTime() == requestOrigin;
         boolean t3 = p.receiveTime() != 0 && p.transmitTime() != 0;
@@ -272,11 +312,7 @@ public final class NtpSource implements SelectableSource {
             handleKod(p.referenceId());
             return true;
         }
-        // genuine response: reachable
-        int oldReach = reach;
-        reach |= 1;
-        if (oldReach == 0) listener.reachabilityChanged(this);
-        if (awaitingPresend) return true;
+        rateLimited = false;
 
         long t1n = requestTxCookedNanos;
         long t4n = clock.cookedNanos(rxRawNanos);
@@ -303,17 +339,32 @@ public final class NtpSource implements SelectableSource {
         boolean tC = opts.maxDelayDevRatio() <= 0 || est == null || stats.size() < 4
                 || delay - minDelay <= opts.maxDelayDevRatio() * Math.max(est.stdDevSeconds(), 1e-6);
         boolean tD = true;
+        boolean headerOk = t5 && t6 && t7;
+        // chronyd 4.3 (observed with an unsynchronised server): when tests 5-7 fail, tests A-D are
+        // not evaluated (shown 0), nothing is measured, and the reach register gets no bit
+        if (!headerOk) {
+            tA = tB = tC = tD = false;
+        }
         lastTests = new TestBits(true, true, true, t5, t6, t7, tA, tB, tC, tD);
-        lastStratum = p.stratum();
         lastRemoteRefId = p.referenceId();
+        boolean good = lastTests.allOk();
         lastData = new NtpData(address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
-                rootDelay, rootDisp, p.referenceId(), refTimeNanos, -theta, delay, dispersion, (t3n - t2n) * 1e-9,
-                lastTests, requests, matchedResponses, validResponses + (lastTests.allOk() ? 1 : 0));
-        if (!lastTests.allOk()) {
+                rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? -theta : 0, headerOk ? delay : 0,
+                headerOk ? dispersion : 0, headerOk ? (t3n - t2n) * 1e-9 : 0, lastTests, requests, receivedPackets,
+                matchedResponses, validResponses + (good ? 1 : 0));
+        if (headerOk) {
+            // a valid reply from a synchronised server: reachable
+            int oldReach = reach;
+            reach |= 1;
+            if (oldReach == 0) listener.reachabilityChanged(this);
+        }
+        if (awaitingPresend) return true;
+        if (!good) {
             log.debug("Source {} response failed tests {}", name, lastTests.render());
             return true;
         }
         validResponses++;
+        lastStratum = p.stratum();
         double correctedTheta = theta + opts.offsetSeconds()
                 + opts.asymmetry() * Math.max(0, delay - Math.min(minDelay, delay));
         Sample s = new Sample(t1n + (t4n - t1n) / 2, -correctedTheta, delay, dispersion, rootDelay, rootDisp,
@@ -347,13 +398,20 @@ public final class NtpSource implements SelectableSource {
         String kiss = new String(ByteBuffer.allocate(4).putInt(code).array(), java.nio.charset.StandardCharsets.US_ASCII);
         switch (kiss) {
             case "RATE" -> {
+                // chronyd 4.3 (observed): the poll stays, bursts stop, and requests are spaced at least
+                // about 8 s apart while the server keeps answering RATE
                 kodRate++;
-                kodMinPollLog2 = Math.min(MAX_KOD_POLL, Math.max(effectivePollLog2() + 1, opts.minPollLog2()));
+                rateLimited = true;
                 burstRemaining = 0;
-                log.info("Received KoD RATE from {}, poll raised to {}", name, effectivePollLog2());
-                scheduleIn(Math.scalb(1.0, effectivePollLog2()));
+                log.info("Received KoD RATE from {}", name);
+                scheduleIn(Math.max(RATE_MIN_INTERVAL_SECONDS, Math.scalb(1.0, effectivePollLog2())));
             }
             case "DENY", "RSTR" -> {
+                if (!demobiliseOnDeny) {
+                    // chronyd 4.3 (observed) keeps polling after an unauthenticated DENY/RSTR
+                    log.debug("Ignoring unauthenticated KoD {} from {}", kiss, name);
+                    return;
+                }
                 log.warn("Received KoD {} from {}, source demobilised", kiss, name);
                 demobilised = true;
                 cancelTimer();

@@ -64,6 +64,7 @@ public final class SourceManager {
         }
     };
     private boolean started;
+    private boolean demobiliseOnDeny;
     private Scheduler.Timer poolTimer;
 
     public SourceManager(ClockDriver driver, Scheduler scheduler, RandomGenerator random, Transport transport,
@@ -82,6 +83,12 @@ public final class SourceManager {
 
     public void addReferenceListener(ReferenceListener l) {
         discipline.addListener(l);
+    }
+
+    /** RFC 5905 KoD DENY/RSTR demobilisation (off by default, as chronyd 4.3 keeps polling). */
+    public void setDemobiliseOnDeny(boolean on) {
+        demobiliseOnDeny = on;
+        for (NtpSource s : byAddress.values()) s.setDemobiliseOnDeny(on);
     }
 
     /** Starts polling all sources added so far (and those added later at once). */
@@ -140,6 +147,7 @@ public final class SourceManager {
     private Optional<NtpSource> add(String name, SourceAddress address, NtpSource.Kind kind, SourceOptions opts) {
         if (byAddress.containsKey(address)) return Optional.empty();
         NtpSource s = new NtpSource(name, address, kind, opts, clock, scheduler, random, transport, sourceListener);
+        s.setDemobiliseOnDeny(demobiliseOnDeny);
         byAddress.put(address, s);
         if (started) s.start();
         return Optional.of(s);
@@ -208,6 +216,33 @@ public final class SourceManager {
     /** chronyc makestep. */
     public boolean makestep() {
         return discipline.makestep();
+    }
+
+    /**
+     * chronyc doffset / dfreq: {@code fastBySeconds} as chronyd takes doffset's value (the clock
+     * is that much ahead and is slewed back; doffset -0.1 leaves it 0.1 s to move forward), and
+     * ppm added to the frequency.
+     */
+    public void adjustClock(double fastBySeconds, double dFreqPpm) {
+        discipline.adjustClock(fastBySeconds, dFreqPpm, byAddress.values());
+    }
+
+    /** chronyc reset sources: every source forgets its measurements, as after a restart. */
+    public void resetSources() {
+        for (NtpSource s : byAddress.values()) s.stats().clear();
+        discipline.forceReselect(byAddress.values());
+    }
+
+    /** chronyc reselect. */
+    public void reselect() {
+        discipline.forceReselect(byAddress.values());
+    }
+
+    /** chronyc modify* for the source with this address; false if there is none. */
+    public boolean modify(InetAddress address, java.util.function.UnaryOperator<SourceOptions> change) {
+        Optional<NtpSource> s = find(address);
+        s.ifPresent(src -> src.modify(change.apply(src.options())));
+        return s.isPresent();
     }
 
     /** chronyc burst good/max for sources matching {@code filter}; returns how many. */

@@ -89,4 +89,18 @@ public record SourceOptions(int minPollLog2, int maxPollLog2, int pollTarget, in
                 noselect, trust, require, minStratum, maxDelaySeconds, maxDelayRatio, maxDelayDevRatio,
                 minDelaySeconds, asymmetry, offsetSeconds, n, minSamples, maxSamples, port, version, maxSources);
     }
+
+    /** Copy with the measurement-correction options changed. */
+    public SourceOptions withCorrections(double asymmetry, double offsetSeconds, int minStratum) {
+        return new SourceOptions(minPollLog2, maxPollLog2, pollTarget, presendLog2, iburst, burst, offline, prefer,
+                noselect, trust, require, minStratum, maxDelaySeconds, maxDelayRatio, maxDelayDevRatio,
+                minDelaySeconds, asymmetry, offsetSeconds, filter, minSamples, maxSamples, port, version, maxSources);
+    }
+
+    /** Copy with presend and the burst option changed. */
+    public SourceOptions withPresendAndBurst(int presendLog2, boolean burst) {
+        return new SourceOptions(minPollLog2, maxPollLog2, pollTarget, presendLog2, iburst, burst, offline, prefer,
+                noselect, trust, require, minStratum, maxDelaySeconds, maxDelayRatio, maxDelayDevRatio,
+                minDelaySeconds, asymmetry, offsetSeconds, filter, minSamples, maxSamples, port, version, maxSources);
+    }
 }

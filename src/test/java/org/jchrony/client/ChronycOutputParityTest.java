@@ -202,6 +202,27 @@ class ChronycOutputParityTest {
     }
 
     @Test
+    void compatibilityOptions() throws Exception {
+        String sock = server.unixPath().toString();
+        for (List<String> opts : List.of(List.of("-a", "-n", "-h", sock), List.of("-4", "-n", "-h", sock),
+                List.of("-n", "-f", "/etc/chrony/chrony.conf", "-h", sock), List.of("-nc", "-h", sock),
+                List.of("-d", "-n", "-h", sock))) {
+            assertThat(jchronyc(withCommand(opts, "activity")).out()).as(opts.toString())
+                    .isEqualTo(chronyc(withCommand(opts, "activity")).out());
+        }
+    }
+
+    @Test
+    void hostListFallsBackInOrder() throws Exception {
+        for (String hosts : List.of("/nonexistent/chronyd.sock,127.0.0.1", "127.0.0.1,/nonexistent/x.sock",
+                "/nonexistent/chronyd.sock")) {
+            List<String> opts = List.of("-n", "-h", hosts, "-p", String.valueOf(server.udpPort()));
+            assertThat(jchronyc(withCommand(opts, "tracking")).out()).as(hosts)
+                    .isEqualTo(chronyc(withCommand(opts, "tracking")).out());
+        }
+    }
+
+    @Test
     void namesResolvedAsChronycDoes() throws Exception {
         for (String command : List.of("sources", "sourcestats", "tracking", "clients", "-N sources", "-N selectdata")) {
             List<String> opts = new ArrayList<>(List.of("-h", server.unixPath().toString()));

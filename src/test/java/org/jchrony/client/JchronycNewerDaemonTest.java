@@ -67,9 +67,17 @@ class JchronycNewerDaemonTest {
                     + "Total HW RX     : 8\n");
             assertThat(run(server.unixPath(), "local", "stratum", "3", "orphan")).isEqualTo("200 OK\nrc=0");
             assertThat(target.calls).contains("local true 3 1.0 true");
+            assertThat(run(server.unixPath(), "selectopts", "127.0.0.1", "+prefer", "-noselect")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "selectopts", "GPS", "+trust")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "offset", "127.0.0.1", "0.25")).isEqualTo("200 OK\nrc=0");
+            assertThat(run(server.unixPath(), "selectopts", "127.0.0.1", "prefer")).isEqualTo("Invalid syntax for selectopts command\nrc=1");
+            assertThat(target.calls).contains("selectopts 127.0.0.1 0 3 2", "selectopts [UNSPEC] " + 0x47505300 + " 4 4",
+                    "offset 127.0.0.1 0.25");
             String json = run(server.unixPath(), "-j", "sources");
             assertThat(json).startsWith("{\"type\":\"source\",\"address\":\"127.0.0.1\",\"pollLog2\":6,\"stratum\":2,")
                     .endsWith("}\nrc=0");
+            assertThat(run(server.unixPath(), "-j", "sourcename", "10.1.1.1"))
+                    .isEqualTo("{\"type\":\"status\",\"value\":\"503 No such source\"}\nrc=1");
             assertThat(run(server.unixPath(), "-e", "-m", "activity", "rekey"))
                     .isEqualTo("200 OK\n0 sources online\n0 sources offline\n0 sources doing burst (return to online)\n"
                             + "0 sources doing burst (return to offline)\n0 sources with unknown address\n.\n200 OK\n.\nrc=0");

@@ -59,7 +59,7 @@ class RealChronydParityTest {
                 .replaceAll("(?<![A-Za-z#])[+-]?\\d[\\d.]*(ns|us|ms|s|m|h|d|y)?(?![A-Za-z])", "N")
                 .replaceAll("\\b(slow|fast)\\b", "F")
                 .replaceAll("\\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\\b", "D")
-                .replaceAll("[ =]+", " ");
+                .replaceAll("[ =]+", "");
     }
 
     static String chronyc(List<String> opts, String command) throws Exception {

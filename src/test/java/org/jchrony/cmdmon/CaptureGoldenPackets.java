@@ -42,10 +42,19 @@ class CaptureGoldenPackets {
             "add peer 127.0.0.4 key 1 prefer", "add server 127.0.0.5 port 12345 nts noselect xleave offset 0.25",
             "delete 127.0.0.2", "delete 10.9.9.9", "waitsync 1", "sources -v", "sourcestats -v");
 
+    /** Commands only chronyc 4.7+ has. */
+    static final List<String> COMMANDS_48 = List.of("selectopts 127.0.0.1 +prefer -noselect", "selectopts GPS +trust",
+            "offset 127.0.0.1 0.125", "local stratum 5 activate 0.5 waitsynced 100 waitunsynced 300",
+            "local stratum 7 orphan");
+
     @Test
     void capture() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("jchrony.capture"), "capture only on request");
-        Path outDir = Path.of("src/test/resources/cmdmon");
+        String chronyc = System.getProperty("jchrony.chronyc", RealChronyd.CHRONYC.toString());
+        boolean v48 = !chronyc.equals(RealChronyd.CHRONYC.toString());
+        Path outDir = Path.of(v48 ? "src/test/resources/cmdmon/v48" : "src/test/resources/cmdmon");
+        List<String> commands = new ArrayList<>(COMMANDS);
+        if (v48) commands.addAll(COMMANDS_48);
         Files.createDirectories(outDir);
         try (RealChronyd upstream = RealChronyd.start(List.of("local stratum 10", "allow 127.0.0.0/8"));
              RealChronyd d = RealChronyd.start(List.of("server 127.0.0.1 port " + upstream.ntpPort()
@@ -53,8 +62,8 @@ class CaptureGoldenPackets {
                      "makestep 0.1 3"))) {
             Thread.sleep(4000);
             int i = 0;
-            for (String cmd : COMMANDS) {
-                List<byte[][]> pairs = proxy(d, cmd);
+            for (String cmd : commands) {
+                List<byte[][]> pairs = proxy(d, cmd, chronyc);
                 StringBuilder sb = new StringBuilder("# chronyc " + cmd + "\n");
                 try (UnixDatagramSocket u = UnixDatagramSocket.open()) {
                     u.bind(d.dir().resolve("capture.sock"));
@@ -68,6 +77,7 @@ class CaptureGoldenPackets {
                     }
                 }
                 String file = String.format("%02d-%s.txt", i++, cmd.replaceAll("[^A-Za-z0-9]+", "_"));
+                if (v48) sb.insert(0, "# captured from chronyc 4.8 (built from the 4.8 tag); replies from chronyd 4.3\n");
                 Files.writeString(outDir.resolve(file), sb.toString());
             }
         }
@@ -76,14 +86,14 @@ class CaptureGoldenPackets {
     private static String hex(byte[] b) { return HexFormat.of().formatHex(b); }
 
     /** Runs chronyc against a UDP proxy to the daemon's cmdport; returns (request, reply) pairs. */
-    static List<byte[][]> proxy(RealChronyd d, String cmd) throws Exception {
+    static List<byte[][]> proxy(RealChronyd d, String cmd, String chronyc) throws Exception {
         List<byte[][]> pairs = new ArrayList<>();
         try (DatagramSocket front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              DatagramSocket back = new DatagramSocket()) {
             back.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), d.cmdPort()));
             back.setSoTimeout(1000);
             front.setSoTimeout(200);
-            List<String> args = new ArrayList<>(List.of(RealChronyd.CHRONYC.toString(), "-n", "-h", "127.0.0.1", "-p",
+            List<String> args = new ArrayList<>(List.of(chronyc, "-n", "-h", "127.0.0.1", "-p",
                     String.valueOf(front.getLocalPort())));
             args.addAll(Arrays.asList(cmd.split(" ")));
             Process p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -26,6 +26,14 @@ public final class InMemoryTarget implements CommandTarget {
     public boolean clientLog = true;
     public Status controlStatus = Status.SUCCESS;
     public ManualTimestamp settime;
+    public boolean admitRemote = true;
+    public int accessesLogged;
+
+    @Override
+    public boolean logCommandAccess(org.jchrony.server.PeerAddress peer, boolean localhost, long now) {
+        accessesLogged++;
+        return admitRemote;
+    }
 
     private int indexOf(IpAddr a) {
         for (int i = 0; i < sources.size(); i++) if (sources.get(i).address().equals(a)) return i;
@@ -76,18 +84,20 @@ public final class InMemoryTarget implements CommandTarget {
     @Override public Status burst(IpAddr mask, IpAddr address, int good, int total) {
         return call("burst " + good + "/" + total + " " + mask + "/" + address);
     }
-    @Override public Status modifySourceInt(int code, IpAddr address, int value) { return call("int " + code + " " + address + " " + value); }
-    @Override public Status modifySourceFloat(int code, IpAddr address, double value) { return call("float " + code + " " + address + " " + value); }
-    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address); }
+    @Override public Status modifySource(SourceParameter p, IpAddr address, double value) {
+        calls.add(p + " " + address + " " + value);
+        return indexOf(address) >= 0 ? controlStatus : Status.NO_SUCH_SOURCE;
+    }
+    @Override public Status modifySelectOptions(IpAddr address, int refId, int mask, int options) { return call("selectopts " + address + " " + refId + " " + mask + " " + options); }
     @Override public Status modifyOffset(IpAddr address, int refId, double offset) { return call("offset " + address + " " + offset); }
     @Override public Status modifyMaxUpdateSkew(double skew) { return call("maxupdateskew " + skew); }
     @Override public Status modifyMakestep(int limit, double threshold) { return call("makestep " + threshold + " " + limit); }
-    @Override public Status simple(int code, long now) {
-        if ((code == Candm.REQ_WRITERTC || code == Candm.REQ_TRIMRTC) && rtc == null) {
-            calls.add("simple " + code);
+    @Override public Status simple(SimpleCommand c, long now) {
+        if ((c == SimpleCommand.WRITERTC || c == SimpleCommand.TRIMRTC) && rtc == null) {
+            calls.add(c.toString());
             return Status.NO_RTC;
         }
-        return call("simple " + code);
+        return call(c.toString());
     }
     @Override public Status reselectDistance(double d) { return call("reselectdist " + d); }
     @Override public Status local(boolean on, int stratum, double distance, boolean orphan, double a, double ws, double wu) {

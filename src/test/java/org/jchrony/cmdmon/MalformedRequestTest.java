@@ -183,6 +183,40 @@ class MalformedRequestTest {
     }
 
     @Test
+    void fuzzedPacketsNeverThrow() {
+        InMemoryTarget target = new InMemoryTarget();
+        target.sources.add(new SourceReport(IpAddr.parse("127.0.0.1"), 6, 2, 0, 0, 0, 1, 1, 0, 0, 0));
+        CommandHandler h = new CommandHandler(target, p -> true);
+        Random r = new Random(7);
+        byte[] out = new byte[2048];
+        PeerAddress unix = new PeerAddress();
+        unix.setUnix();
+        PeerAddress udp = new PeerAddress();
+        udp.setInet4(0x0a000001, 1);
+        int answered = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] b = new byte[r.nextInt(900)];
+            r.nextBytes(b);
+            if (b.length > 5 && r.nextInt(4) > 0) {
+                b[0] = 6;
+                b[1] = 1;
+                b[2] = 0;
+                b[3] = 0;
+                b[4] = 0;
+                b[5] = (byte) r.nextInt(80);
+            }
+            int n = h.handle(b, b.length, i % 2 == 0 ? unix : udp, 0, out);
+            assertThat(n).isBetween(0, b.length);
+            if (n > 0) {
+                answered++;
+                CandmCodec.decodeReply(out, n); // what we send decodes
+            }
+        }
+        assertThat(h.internalErrors()).isZero();
+        assertThat(answered).isGreaterThan(50_000);
+    }
+
+    @Test
     void newerCommandsAndGenerations() {
         InMemoryTarget target = new InMemoryTarget();
         CommandHandler h = new CommandHandler(target, p -> false);
@@ -217,7 +251,7 @@ class MalformedRequestTest {
             n = h.handle(req, req.length, unix, 0, out);
             assertThat(CandmCodec.decodeReply(out, n).status()).isZero();
         }
-        assertThat(target.calls).contains("local true 5 1.0 true", "selectopts 127.0.0.1", "offset 127.0.0.1 0.5");
+        assertThat(target.calls).contains("local true 5 1.0 true", "selectopts 127.0.0.1 0 1 0", "offset 127.0.0.1 0.5");
         // over UDP they are not authorised; from a non-allowed host, silence
         PeerAddress lo = new PeerAddress();
         lo.setInet4(0x7f000001, 1);
@@ -229,6 +263,13 @@ class MalformedRequestTest {
         assertThat(h.handle(req, req.length, remote, 0, out)).isZero();
         CommandHandler allowing = new CommandHandler(target, p -> p.inet4() == 0x0a000001);
         assertThat(allowing.handle(req, req.length, remote, 0, out)).isEqualTo(104);
+        // rate limiting by the target applies to remote hosts only
+        target.admitRemote = false;
+        int logged = target.accessesLogged;
+        assertThat(allowing.handle(req, req.length, remote, 0, out)).isZero();
+        assertThat(allowing.handle(req, req.length, lo, 0, out)).isEqualTo(104);
+        assertThat(target.accessesLogged).isEqualTo(logged + 2);
+        target.admitRemote = true;
         // 127.0.0.2 is not chronyd's "localhost"
         PeerAddress lo2 = new PeerAddress();
         lo2.setInet4(0x7f000002, 1);

@@ -90,16 +90,20 @@ final class MirrorTarget implements CommandTarget {
     @Override public Status burst(IpAddr mask, IpAddr address, int good, int total) {
         return status(new Command.Burst(mask, address, good, total));
     }
-    @Override public Status modifySourceInt(int code, IpAddr a, int v) { return status(new Command.AddressInt(code, a, v)); }
-    @Override public Status modifySourceFloat(int code, IpAddr a, double v) { return status(new Command.AddressFloat(code, a, v)); }
+    @Override public Status modifySource(SourceParameter p, IpAddr a, double v) {
+        return status(switch (p) {
+            case MINPOLL, MAXPOLL, MINSTRATUM, POLLTARGET -> new Command.AddressInt(p.requestCode(), a, (int) v);
+            case MAXDELAY, MAXDELAYRATIO, MAXDELAYDEVRATIO -> new Command.AddressFloat(p.requestCode(), a, v);
+        });
+    }
     @Override public Status modifySelectOptions(IpAddr a, int refId, int mask, int options) {
         return status(new Command.ModifySelectOpts(a, refId, mask, options));
     }
     @Override public Status modifyOffset(IpAddr a, int refId, double offset) { return status(new Command.ModifyOffset(a, refId, offset)); }
     @Override public Status modifyMaxUpdateSkew(double skew) { return status(new Command.FloatArg(REQ_MODIFY_MAXUPDATESKEW, skew)); }
     @Override public Status modifyMakestep(int limit, double threshold) { return status(new Command.ModifyMakestep(limit, threshold)); }
-    @Override public Status simple(int code, long now) {
-        return status(code == REQ_DUMP ? new Command.IntArg(REQ_DUMP, 0) : new Command.NoData(code));
+    @Override public Status simple(SimpleCommand c, long now) {
+        return status(c == SimpleCommand.DUMP ? new Command.IntArg(REQ_DUMP, 0) : new Command.NoData(c.requestCode()));
     }
     @Override public Status reselectDistance(double d) { return status(new Command.FloatArg(REQ_RESELECTDISTANCE, d)); }
     @Override public Status local(boolean on, int stratum, double distance, boolean orphan, double a, double ws, double wu) {

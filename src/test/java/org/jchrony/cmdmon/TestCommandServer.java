@@ -90,11 +90,15 @@ public final class TestCommandServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         udp.close();
-        udpThread.join(2000);
-        unixThread.join(2000);
+        try {
+            udpThread.join(2000);
+            unixThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         unix.close();
     }
 }

@@ -71,4 +71,54 @@ class ChronydFuzzTest {
         // the generator must exercise both outcomes
         org.assertj.core.api.Assertions.assertThat(accepted).isBetween(n / 10, n - n / 10);
     }
+
+    private static final String[] SOURCE_OPTIONS = {
+        "iburst", "burst", "prefer", "noselect", "trust", "require", "xleave", "offline", "auto_offline", "copy", "nts",
+        "minpoll", "maxpoll", "polltarget", "presend", "minstratum", "version", "key", "port", "filter", "minsamples",
+        "maxsamples", "certset", "ntsport", "maxsources", "maxdelay", "maxdelayratio", "maxdelaydevratio",
+        "maxdelayquant", "mindelay", "asymmetry", "offset", "IBURST", "MinPoll", "bogus"};
+    /** Values inside every option's 4.8 range, so only syntax decides (4.3 had no range checks). */
+    private static final String[] SOURCE_VALUES = {
+        "1", "2", "3", "+2", "0.5", "1e-3", ".5", "x", "1x", "2iburst", "3prefer", "", "0x", "1e", "inf", "1.5.2"};
+
+    @Test
+    void sourceLinesAcceptedExactlyWhenChronydAcceptsThem() throws Exception {
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/chronyd")));
+        SplittableRandom rnd = new SplittableRandom(4_8);
+        List<String> mismatches = new ArrayList<>();
+        int accepted = 0;
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            StringBuilder line = new StringBuilder(new String[] {"server", "pool", "peer", "Server"}[rnd.nextInt(4)]);
+            line.append(" 192.0.2.").append(rnd.nextInt(1, 255));
+            int opts = rnd.nextInt(4);
+            for (int k = 0; k < opts; k++) {
+                line.append(' ').append(SOURCE_OPTIONS[rnd.nextInt(SOURCE_OPTIONS.length)]);
+                if (rnd.nextInt(3) > 0) {
+                    line.append(' ').append(SOURCE_VALUES[rnd.nextInt(SOURCE_VALUES.length)]);
+                }
+            }
+            String l = line.toString().strip();
+            ChronydOracleTest.Run real = ChronydOracleTest.chronyd(List.of(l));
+            boolean chronydOk = real.exitCode() == 0;
+            String ours;
+            boolean ourOk;
+            try {
+                ours = ConfigParser.parseLines(List.of(l), "command line").toConfigText();
+                ourOk = true;
+            } catch (ConfigException e) {
+                ours = e.getMessage();
+                ourOk = false;
+            }
+            if (chronydOk != ourOk || (chronydOk && !real.stdout().equals(ours))) {
+                mismatches.add("[" + l + "] chronyd " + (chronydOk ? "accepts" : "rejects") + " / we "
+                        + (ourOk ? "accept" : "reject: " + ours));
+            }
+            if (chronydOk) {
+                accepted++;
+            }
+        }
+        assertEquals(List.of(), mismatches);
+        org.assertj.core.api.Assertions.assertThat(accepted).isBetween(n / 10, n - n / 10);
+    }
 }

@@ -82,6 +82,68 @@ class ChronydOracleTest {
     }
 
     @Test
+    void includingADirectoryReadsNothingLikeChronyd() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "include " + dir.resolve("sub") + "\nserver a\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+    }
+
+    @Test
+    void includeGlobEdgeCasesLikeChronyd() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("afile"), "");
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "include " + dir + "/empty/*.conf\ninclude " + dir + "/e*/missing/*.conf\n"
+                + "include " + dir + "/afile/*.conf\nserver a\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+        for (String bad : List.of("include " + dir + "/nothing/*.conf", "include " + dir + "/missing.conf",
+                "include " + main, "x".repeat(2047))) {
+            Files.writeString(main, bad + "\n");
+            Run r = chronyd(List.of("-f", main.toString()));
+            assertNotEquals(0, r.exitCode());
+            String what = r.stderr().substring(r.stderr().indexOf("Fatal error : ") + 14).strip()
+                    .replace(" at line 1 in file " + main, "");
+            assertThatThrownBy(() -> ConfigParser.parseFile(main)).hasMessageEndingWith(": " + what);
+        }
+    }
+
+    @Test
+    void confdirOrderAndShadowingLikeChronyd() throws Exception {
+        for (String[] f : new String[][] {{"d1/20-b.conf", "maxupdateskew 1"}, {"d1/10-a.conf", "maxupdateskew 2"},
+                {"d2/10-a.conf", "maxupdateskew 3"}, {"d2/15-c.conf", "maxupdateskew 4"}, {"d2/B.conf", "maxupdateskew 5"},
+                {"d2/.h.conf", "maxupdateskew 6"}, {"d3/_x.conf", "maxupdateskew 7"}, {"d3/x.sources", "server s"}}) {
+            Path p = dir.resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f[1] + "\n");
+        }
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "confdir " + dir.resolve("d1") + " " + dir.resolve("none") + " " + dir.resolve("d2")
+                + " " + dir.resolve("d3") + "\nconfdir " + dir.resolve("d2") + " " + dir.resolve("d1") + "\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertEquals(0, real.exitCode(), real.stderr());
+        assertEquals(real.stdout(), ConfigParser.parseFile(main).toConfigText());
+    }
+
+    @Test
+    void printsUpToTheBadLineLikeChronyd() throws Exception {
+        Path inc = dir.resolve("inc.conf");
+        Files.writeString(inc, "rtcsync\nmaxupdateskew x\nserver never.printed\n");
+        Path main = dir.resolve("chrony.conf");
+        Files.writeString(main, "server a iburst\ninclude " + inc + "\nserver b\n");
+        Run real = chronyd(List.of("-f", main.toString()));
+        assertNotEquals(0, real.exitCode());
+        StringBuilder out = new StringBuilder();
+        assertThatThrownBy(() -> ConfigParser.parseFile(main, l -> out.append(l).append('\n')))
+                .hasMessage(inc + ":2: Could not parse maxupdateskew directive");
+        assertEquals(real.stdout(), out.toString());
+    }
+
+    @Test
     void commandLineDirectivesPrintLikeChronyd() throws Exception {
         List<String> lines = List.of("server  192.0.2.1   iburst", "allow", "# not printed", "local stratum 8");
         Run real = chronyd(lines);

@@ -351,6 +351,19 @@ class DirectiveParseTest {
     }
 
     @Test
+    void namesCompareCaseInsensitiveInAsciiOnly() throws ConfigException {
+        assertEquals(Keyword.KEYFILE, one("KeyFile /k").keyword());
+        // U+212A KELVIN SIGN lower-cases to 'k' in Java but strcasecmp does not fold it
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("\u212Aeyfile /k"))
+                .hasMessage("test:1: Invalid directive \u212Aeyfile");
+    }
+
+    @Test
+    void nulEndsALineAsInC() throws ConfigException {
+        assertEquals(new Directive.Flag(L, Keyword.RTCSYNC), one("rtcsync\0 junk"));
+    }
+
+    @Test
     void commentMarkersOnlyCountAtLineStart() {
         // as in chronyd, "#" after a directive is just another word
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> one("server a # c"))

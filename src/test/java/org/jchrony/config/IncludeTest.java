@@ -57,8 +57,15 @@ class IncludeTest {
 
     @Test
     void includePatternWithoutMatchIsFineButMissingLiteralFileIsAnError() throws Exception {
-        Path ok = write("ok.conf", "include " + dir + "/nothing/*.conf\nserver a\n");
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("afile"), "");
+        Path ok = write("ok.conf", "include " + dir + "/empty/*.conf\ninclude " + dir + "/e*/missing/*.conf\n"
+                + "include " + dir + "/afile/*.conf\nserver a\n");
         assertEquals(List.of("a"), names(ConfigParser.parseFile(ok)));
+        // glibc glob with GLOB_ERR aborts when a literally named directory to search is missing
+        Path abort = write("abort.conf", "include " + dir + "/nothing/*.conf\nserver a\n");
+        assertThatThrownBy(() -> ConfigParser.parseFile(abort))
+                .hasMessage(abort + ":1: Could not search for files matching " + dir + "/nothing/*.conf");
         Path bad = write("bad.conf", "\ninclude " + dir + "/missing.conf\n");
         assertThatThrownBy(() -> ConfigParser.parseFile(bad))
                 .isInstanceOf(ConfigException.class)

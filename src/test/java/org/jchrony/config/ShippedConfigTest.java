@@ -35,6 +35,24 @@ class ShippedConfigTest {
     }
 
     @Test
+    void largeConfigParsesQuickly(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 20000; i++) {
+            sb.append("server 10.").append(i / 65536).append('.').append((i / 256) % 256).append('.').append(i % 256)
+                    .append(" iburst minpoll 4 maxpoll 8 maxdelay 0.5\n");
+            sb.append("allow 10.").append(i % 256).append("/16\n# comment ").append(i).append('\n');
+        }
+        Path f = dir.resolve("big.conf");
+        java.nio.file.Files.writeString(f, sb);
+        long t0 = System.nanoTime();
+        DaemonConfig c = DaemonConfig.from(ConfigParser.parseFile(f));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(20000, c.sources().size());
+        assertEquals(20000, c.ntpAccess().size());
+        assertThat(ms).isLessThan(5000);
+    }
+
+    @Test
     void debianConfig() throws ConfigException {
         ParseResult r = ConfigParser.parseFile(resource("debian-chrony.conf"));
         DaemonConfig c = DaemonConfig.from(r);

@@ -150,4 +150,69 @@ class DisciplineTest {
         feed(List.of(a), new double[] {6.0}, 4, 1);
         assertThat(exceeded[0]).isNotZero();
     }
+
+    @Test
+    void trustedSourceDefinesTheTruth() {
+        // two sources agree, a trusted one disagrees: the trusted one wins
+        Fake a = new Fake("a"), b = new Fake("b"), t = new Fake("t");
+        t.trust = true;
+        feed(List.of(a, b, t), new double[] {0.5, 0.5, 0.0}, 6, 2);
+        assertThat(d.stateOf(t)).isEqualTo(SourceState.SELECTED);
+        assertThat(d.stateOf(a)).isEqualTo(SourceState.FALSETICKER);
+        assertThat(d.stateOf(b)).isEqualTo(SourceState.FALSETICKER);
+    }
+
+    @Test
+    void requireNeedsARequiredSourceToBeSelectable() {
+        Fake a = new Fake("a"), r = new Fake("r");
+        r.require = true;
+        r.reach = 0; // unreachable required source
+        feed(List.of(a, r), new double[] {0.01, 0.01}, 6, 2);
+        assertThat(d.updates()).isZero();
+        assertThat(d.selected()).isNull();
+    }
+
+    @Test
+    void jitteryAndDistantSourcesAreExcluded() {
+        Fake far = new Fake("far");
+        List<Fake> one = List.of(far);
+        for (int k = 0; k < 6; k++) {
+            now += 16_000_000_000L;
+            far.stats.add(new Sample(now, 0, 0.001, 1e-6, 8.0, 0.5, 2, 0)); // root distance > 3 s
+            d.sampleAdded(far, one);
+        }
+        assertThat(d.stateOf(far)).isEqualTo(SourceState.UNSELECTABLE);
+        Fake noisy = new Fake("noisy");
+        List<Fake> two = List.of(noisy);
+        for (int k = 0; k < 8; k++) {
+            now += 16_000_000_000L;
+            noisy.stats.add(new Sample(now, (k % 2 == 0 ? 1 : -1) * 2.0, 0.001, 1e-6, 0, 0, 2, 0));
+            d.sampleAdded(noisy, two);
+        }
+        assertThat(d.stateOf(noisy)).isIn(SourceState.JITTERY, SourceState.UNSELECTABLE);
+    }
+
+    @Test
+    void leapAnnouncedByMajorityReachesTheClockAndReference() {
+        Fake a = new Fake("a"), b = new Fake("b"), c = new Fake("c");
+        List<Fake> all = List.of(a, b, c);
+        for (int k = 0; k < 6; k++) {
+            now += 16_000_000_000L;
+            for (Fake f : all) {
+                f.stats.add(new Sample(now, 0, 0.001, 1e-6, 0.0001, 0.0001, 1, f == c ? 0 : 1));
+                d.sampleAdded(f, all);
+            }
+        }
+        assertThat(d.reference().leap()).isEqualTo(1);
+        assertThat(driver.leap()).isEqualTo(1);
+        assertThat(d.tracking().leap()).isEqualTo(1);
+    }
+
+    @Test
+    void driftRoundTripsThroughTheDriver() {
+        d.loadDrift(new org.jchrony.clock.Driftfile.Drift(-12.5, 0.2));
+        assertThat(driver.readFrequencyPpm()).isEqualTo(12.5);
+        assertThat(d.drift()).isEqualTo(new org.jchrony.clock.Driftfile.Drift(-12.5, 0.2));
+        assertThat(d.tracking().freqPpm()).isEqualTo(-12.5);
+    }
 }

@@ -53,6 +53,32 @@ class DaemonLifecycleIT {
     }
 
     @Test
+    void oneShotQueryLogsTheOffsetAndExits() throws Exception {
+        org.jchrony.testutil.RealChronyd.assumeInstalled();
+        try (var ref = org.jchrony.testutil.RealChronyd.start(List.of("allow 127.0.0.0/8", "local stratum 3"))) {
+            Path log = dir.resolve("q.log");
+            var r = JchronydProcess.run(JchronydProcess.LAUNCHER, List.of("-Q", "-t", "30", "-l", log.toString(),
+                    "server 127.0.0.1 port " + ref.ntpPort() + " minpoll -2 maxpoll -2",
+                    "pidfile " + dir.resolve("q.pid")), 60);
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(Files.readString(log)).contains("Disabled control of system clock")
+                    .containsPattern("System clock wrong by -?\\d+\\.\\d{6} seconds \\(ignored\\)")
+                    .contains("chronyd exiting");
+        }
+    }
+
+    @Test
+    void timeoutExitsNonZeroWhenNotSynchronised() throws Exception {
+        Path conf = config();
+        long start = System.nanoTime();
+        var r = JchronydProcess.run(JchronydProcess.LAUNCHER, List.of("-n", "-x", "-t", "2", "-f", conf.toString(),
+                "-l", dir.resolve("t.log").toString()), 60);
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(System.nanoTime() - start).isGreaterThan(2_000_000_000L);
+        assertThat(Files.readString(dir.resolve("t.log"))).contains("chronyd exiting");
+    }
+
+    @Test
     void configErrorNamesFileAndLineAndExitsOne() throws Exception {
         Path conf = config("bogusdirective 1");
         var r = JchronydProcess.run(JchronydProcess.LAUNCHER, List.of("-x", "-d", "-f", conf.toString()), 60);

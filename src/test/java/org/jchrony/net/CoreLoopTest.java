@@ -146,7 +146,7 @@ class CoreLoopTest {
     @Test
     void realtimeClocksAgreeAndPrecisionIsMeasured() {
         long a = RealtimeClock.INSTANCE.realtimeNanos();
-        long b = RealtimeClock.ffm().realtimeNanos();
+        long b = RealtimeClock.instant().realtimeNanos();
         long c = RealtimeClock.INSTANCE.realtimeNanos();
         assertThat(b).isBetween(a, c);
         assertThat(c - a).isLessThan(100_000_000L);

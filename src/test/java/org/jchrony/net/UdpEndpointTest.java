@@ -93,6 +93,8 @@ class UdpEndpointTest {
             assertThat(s.peer().localIfIndex()).isPositive();
             assertThat(s.rxNanos()).isBetween(before, after);
             assertThat(s.thread()).doesNotContain("main");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
             assertThat(server.stats().received()).isEqualTo(1);
             assertThat(server.stats().replied()).isEqualTo(1);
             assertThat(server.stats().withoutKernelTimestamp()).isZero();
@@ -156,6 +158,8 @@ class UdpEndpointTest {
                     .isInstanceOf(SocketTimeoutException.class);
             client.setSoTimeout(2000);
             assertThat(roundTrip(client, "still alive")).isEqualTo("re:still alive");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
             UdpEndpoint.Stats st = server.stats();
             assertThat(st.received()).isEqualTo(6);
             assertThat(st.truncated()).isEqualTo(1);
@@ -211,6 +215,21 @@ class UdpEndpointTest {
             assertThatThrownBy(() -> UdpSocket.open(lo6, a.localPort(), UdpSocketOptions.DEFAULT))
                     .isInstanceOf(SocketBindException.class)
                     .hasMessageContaining("[0:0:0:0:0:0:0:1]:" + a.localPort());
+        }
+    }
+
+    @Test
+    void shuttingDownTheLoopsClosesTheSockets() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        IoEventLoopGroup own = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        NtpServerSockets server = NtpServerSockets.open(own, List.of(lo), 0, 1, UdpSocketOptions.DEFAULT, (in, len, p, rx, out) -> 0);
+        int port = server.port(lo);
+        assertThat(server.endpoints().get(0).socket().isOpen()).isTrue();
+        own.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close(); // closes on the caller's thread once the loop has gone (usually the loop did already)
+        assertThat(server.endpoints().get(0).socket().isOpen()).isFalse();
+        try (UdpSocket again = UdpSocket.open(lo, port, UdpSocketOptions.DEFAULT)) { // port free again
+            assertThat(again.localPort()).isEqualTo(port);
         }
     }
 

@@ -83,6 +83,35 @@ class UnixDatagramSocketTest {
     }
 
     @Test
+    void daemonSocketServesChronycThroughDrain() throws Exception {
+        RealChronyd.assumeInstalled();
+        Path d = dir.resolve("run");
+        Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        org.jchrony.cmdmon.CommandHandler handler = new org.jchrony.cmdmon.CommandHandler(
+                new org.jchrony.cmdmon.InMemoryTarget(), p -> false);
+        try (UnixDatagramSocket s = UnixDatagramSocket.openDaemonSocket(d.resolve("chronyd.sock"),
+                System.getProperty("user.name"), null)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d.resolve("chronyd.sock"))))
+                    .isEqualTo("rw-rw-rw-");
+            Process p = new ProcessBuilder(RealChronyd.CHRONYC.toString(), "-h", d.resolve("chronyd.sock").toString(),
+                    "activity").redirectErrorStream(true).start();
+            byte[] in = new byte[1024];
+            byte[] out = new byte[1024];
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                s.drain(handler, in, out, () -> 0L);
+                Thread.sleep(5);
+            }
+            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .startsWith("200 OK\n0 sources online\n");
+        }
+        Path open = dir.resolve("open");
+        Files.createDirectory(open, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        assertThatThrownBy(() -> UnixDatagramSocket.openDaemonSocket(open.resolve("x.sock"), null, null))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("Wrong permissions on");
+    }
+
+    @Test
     void socketDirectoryRuleMatchesChronyd() throws Exception {
         String user = System.getProperty("user.name");
         for (String perms : List.of("rwx------", "rwxr-x---", "rwxrwx---", "rwxr-xr-x", "rwx---r--", "rwxrwxrwx")) {

@@ -2,17 +2,9 @@ package org.jchrony.pkg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Commands run inside through {@code nsenter -t <container PID 1> -a}; the host's chronyc and
  * ntpdig run in the container's network namespace only ({@code nsenter -n}) as the oracle
- * clients. Logs of the unit go to {@code target/container-test/}.
+ * clients. Logs of the unit go to {@code target/container-test/install/}.
  *
  * <p>Tests tagged {@code daemon-pending} need the finished daemon (READY=1 through sd_notify,
  * command and NTP sockets, driftfile on stop); the build excludes that tag until the lead
@@ -42,64 +34,29 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerInstallIT {
     private static final Path ROOT = Path.of(System.getProperty("jchrony.testRoot", "/var/cache/jchrony-test-root"));
-    private static final Path LOGS = Path.of("target/container-test");
-    private static final String PATH_ENV = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Path LOGS = Path.of("target/container-test/install");
 
     private static Path deb;
-    private static Process nspawn;
-    private static long containerPid;
+    private static PkgContainer container;
 
     @BeforeAll
     static void bootContainer() throws Exception {
-        Assumptions.assumeTrue(PkgProcess.isRoot(), "needs root (debootstrap, systemd-nspawn, nsenter)");
-        for (String tool : List.of("systemd-nspawn", "nsenter", "debootstrap")) {
-            Assumptions.assumeTrue(PkgProcess.onPath(tool),
-                    tool + " missing: apt-get install -y debootstrap systemd-container");
-        }
+        PkgContainer.assumeAvailable();
         deb = Path.of(System.getProperty("jchrony.deb", "target/jchrony_0.1.0_amd64.deb")).toAbsolutePath();
         assertThat(deb).as("built by mvn package").exists();
-        Files.createDirectories(LOGS);
-        ensureRoot();
-
-        String machine = "jchrony-it-" + ProcessHandle.current().pid();
-        nspawn = new ProcessBuilder("systemd-nspawn", "--register=no", "--keep-unit", "--quiet",
-                "-D", ROOT.toString(), "--volatile=overlay", "--private-network",
-                "--bind-ro=" + deb.getParent() + ":/mnt/jchrony", "-M", machine, "-b", "--console=pipe")
-                .redirectErrorStream(true).redirectOutput(LOGS.resolve("console.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        containerPid = waitForContainerInit(nspawn.pid(), 30_000);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            state = inside(20, "systemctl is-system-running").output().trim();
-            if (state.equals("running") || state.equals("degraded")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(state).as("container systemd boot state").isIn("running", "degraded");
+        container = PkgContainer.boot(ROOT, "systemd,systemd-sysv,dbus", deb.getParent(), LOGS);
     }
 
     @AfterAll
     static void stopContainer() throws Exception {
-        if (containerPid > 0) {
-            save("jchronyd.journal", inside(30, "journalctl --no-pager -o short-precise -u jchronyd.service").output());
-            save("jchronyd.status", inside(30, "systemctl status --no-pager jchronyd.service").output());
-            save("boot.journal", inside(30, "journalctl --no-pager -b -o short-precise").output());
-        }
-        if (nspawn != null && nspawn.isAlive()) {
-            ProcessHandle.of(nspawn.pid()).ifPresent(h -> h.destroy()); // SIGTERM: nspawn halts the container
-            if (!nspawn.waitFor(20, TimeUnit.SECONDS)) {
-                nspawn.destroyForcibly();
-                nspawn.waitFor(10, TimeUnit.SECONDS);
-            }
+        if (container != null) {
+            container.close();
         }
     }
 
     @Test
     @Order(1)
-    void installsOnAFreshDebianWithTheDefaultConfig() throws IOException {
+    void installsOnAFreshDebianWithTheDefaultConfig() {
         PkgProcess.Result prep = inside(30, String.join("\n",
                 "set -e",
                 "mkdir -p /etc/default /etc/chrony/conf.d /etc/systemd/system/jchronyd.service.d",
@@ -145,7 +102,7 @@ class ContainerInstallIT {
             inside(60, "systemctl start jchronyd.service");
             state = waitForState(30);
         }
-        assertThat(state).as("jchronyd.service state (see target/container-test/jchronyd.journal):\n"
+        assertThat(state).as("jchronyd.service state (see target/container-test/install/jchronyd.journal):\n"
                 + inside(10, "systemctl status --no-pager jchronyd.service").output()).isEqualTo("active");
     }
 
@@ -236,19 +193,16 @@ class ContainerInstallIT {
         assertThat(inside(10, "test -e /etc/logrotate.d/jchrony").exitCode()).isNotZero();
     }
 
-    // --- machinery -------------------------------------------------------------------------
-
-    /** Runs {@code script} with sh inside the container (all its namespaces), clean environment. */
-    static PkgProcess.Result inside(long timeoutSeconds, String script) {
-        return PkgProcess.run(timeoutSeconds, "nsenter", "-t", Long.toString(containerPid), "-a",
-                "env", "-i", PATH_ENV, "LANG=C.UTF-8", "/bin/sh", "-c", script);
+    private static PkgProcess.Result inside(long timeoutSeconds, String script) {
+        return container.inside(timeoutSeconds, script);
     }
 
-    /** Runs a host binary in the container's network namespace only. */
-    static PkgProcess.Result inNetns(long timeoutSeconds, String... command) {
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(containerPid), "-n"));
-        cmd.addAll(List.of(command));
-        return PkgProcess.run(timeoutSeconds, cmd);
+    private static PkgProcess.Result inNetns(long timeoutSeconds, String... command) {
+        return container.inNetns(timeoutSeconds, command);
+    }
+
+    private static void save(String name, String text) {
+        container.save(name, text);
     }
 
     private static String waitForState(int seconds) throws InterruptedException {
@@ -265,91 +219,6 @@ class ContainerInstallIT {
     }
 
     private static String field(String procStatus, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + ":\\s*(.*)$").matcher(procStatus);
-        assertThat(m.find()).as(name + " in /proc/PID/status").isTrue();
-        return m.group(1).trim();
-    }
-
-    /** The container's init: the descendant of nspawn that is PID 1 in its own PID namespace. */
-    private static long waitForContainerInit(long nspawnPid, long timeoutMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<ProcessHandle> init = ProcessHandle.of(nspawnPid).stream()
-                    .flatMap(ProcessHandle::descendants)
-                    .filter(ContainerInstallIT::isNamespaceInit)
-                    .findFirst();
-            if (init.isPresent()) {
-                return init.get().pid();
-            }
-            if (!nspawn.isAlive()) {
-                throw new AssertionError("systemd-nspawn exited: " + Files.readString(LOGS.resolve("console.log")));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("container init not found within " + timeoutMillis + " ms");
-    }
-
-    private static boolean isNamespaceInit(ProcessHandle h) {
-        try {
-            String status = Files.readString(Path.of("/proc", Long.toString(h.pid()), "status"));
-            Matcher m = Pattern.compile("(?m)^NSpid:\\s*(.*)$").matcher(status);
-            if (!m.find()) {
-                return false;
-            }
-            String[] ids = m.group(1).trim().split("\\s+");
-            return ids.length > 1 && ids[ids.length - 1].equals("1");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Builds the cached root once: debootstrap into a temporary directory, then rename. */
-    private static void ensureRoot() throws IOException {
-        if (Files.isExecutable(ROOT.resolve("lib/systemd/systemd")) || Files.isExecutable(ROOT.resolve("usr/lib/systemd/systemd"))) {
-            return;
-        }
-        Path tmp = ROOT.resolveSibling(ROOT.getFileName() + ".tmp");
-        PkgProcess.run(120, "rm", "-rf", tmp.toString());
-        PkgProcess.Result r = PkgProcess.run(900, "debootstrap", "--variant=minbase",
-                "--include=systemd,systemd-sysv,dbus", "bookworm", tmp.toString(), hostDebianMirror());
-        save("debootstrap.log", r.output());
-        Assumptions.assumeTrue(r.ok(), "debootstrap failed (see target/container-test/debootstrap.log)");
-        Files.move(tmp, ROOT, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** The Debian mirror this machine's apt uses (deb822 or one-line sources). */
-    static String hostDebianMirror() {
-        List<Path> files = new ArrayList<>(List.of(Path.of("/etc/apt/sources.list")));
-        try (var s = Files.list(Path.of("/etc/apt/sources.list.d"))) {
-            s.sorted().forEach(files::add);
-        } catch (IOException ignored) {
-            // no directory
-        }
-        Pattern uri = Pattern.compile("(https?://\\S+/debian)/?(\\s|$)");
-        for (Path f : files) {
-            try {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    if (line.trim().startsWith("#")) {
-                        continue;
-                    }
-                    Matcher m = uri.matcher(line);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                }
-            } catch (IOException ignored) {
-                // unreadable: try the next
-            }
-        }
-        return "http://deb.debian.org/debian";
-    }
-
-    private static void save(String name, String text) {
-        try {
-            Files.createDirectories(LOGS);
-            Files.writeString(LOGS.resolve(name), text);
-        } catch (IOException ignored) {
-            // logs are best effort
-        }
+        return PkgContainer.procStatusField(procStatus, name);
     }
 }

@@ -174,4 +174,23 @@ class PackageContentsIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("netty-transport-native-epoll-4.2");
     }
+
+    @Test
+    void aotCacheBuiltAtPackageTimeMapsInTheInstalledLayout(@TempDir Path tmp) {
+        Assumptions.assumeTrue(entries.containsKey("/usr/lib/jchrony/jchrony.aot"),
+                "no AOT cache in the package (training run failed? see target/aot-training.log)");
+        PkgProcess.Result x = PkgProcess.run(60, "dpkg-deb", "-x", deb.toString(), tmp.toString());
+        assertThat(x.exitCode()).as(x.output()).isZero();
+        Path j = tmp.resolve("usr/lib/jchrony");
+        // AOTMode=on: the JVM refuses to start unless the cache maps with the relocated runtime
+        // and jars and the launchers' flags. (Netty's Version main, not jchronyd: a test must
+        // never start the daemon without -x.)
+        PkgProcess.Result run = PkgProcess.run(60, j.resolve("runtime/bin/java").toString(),
+                "-XX:AOTMode=on", "-XX:AOTCache=" + j.resolve("jchrony.aot"),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-Xss512k",
+                "-XX:-UsePerfData", "-Xlog:class+load=info", "-cp", j.resolve("jchrony.jar").toString(),
+                "io.netty.util.Version");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("source: shared objects file").doesNotContain("[error][aot]");
+    }
 }

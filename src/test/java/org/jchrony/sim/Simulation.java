@@ -87,6 +87,12 @@ public final class Simulation {
         return (nullClock.correctedNanos(raw) - scheduler.now()) * 1e-9;
     }
 
+    /** Error of the discipline's own time estimate (raw + pending correction), seconds. */
+    public double cookedErrorSeconds() {
+        if (simClock != null) return simClock.cookedErrorSeconds();
+        return errorSeconds();
+    }
+
     /** Frequency error of that time, ppm. */
     public double freqErrorPpm() {
         if (simClock != null) return simClock.residualFrequencyPpm();

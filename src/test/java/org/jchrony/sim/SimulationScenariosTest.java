@@ -156,4 +156,29 @@ class SimulationScenariosTest {
         assertThat(sim.manager.sources()).hasSize(4);
         assertThat(sim.rmsError(1800)).isLessThan(100e-6);
     }
+
+    @Test
+    void failoverToTheRemainingSourceAndDispersionGrowsWhenAllAreLost() {
+        Simulation sim = new Simulation(9, Simulation.ClockKind.SYSTEM, 0.005, 15.0, 0,
+                new Simulation.Net(0.001, 50e-6, 0, 0), DisciplineConfig.defaults());
+        SimServer s1 = sim.server(0, 1, Simulation.downBetween(3600, 1e9));
+        SimServer s2 = sim.server(0, 2, Simulation.downBetween(3 * HOUR, 1e9));
+        NtpSource a = sim.addSource(s1, SourceOptions.defaults().withPoll(4, 6));
+        NtpSource b = sim.addSource(s2, SourceOptions.defaults().withPoll(4, 6));
+        sim.start(1.0);
+        sim.runFor(3000);
+        assertThat(sim.manager.discipline().selected()).isSameAs(a); // lower stratum
+        sim.runFor(HOUR);
+        assertThat(sim.manager.states().get(a)).isEqualTo(SourceState.UNSELECTABLE);
+        assertThat(sim.manager.discipline().selected()).isSameAs(b);
+        assertThat(sim.manager.tracking().stratum()).isEqualTo(3);
+        sim.runFor(1.5 * HOUR);
+        assertThat(sim.manager.discipline().selected()).isNull();
+        double disp1 = sim.manager.tracking().rootDispersionSeconds();
+        sim.runFor(HOUR);
+        double disp2 = sim.manager.tracking().rootDispersionSeconds();
+        assertThat(disp2 - disp1).isGreaterThan(3600 * 15e-6 * 0.9); // grows at least by PHI
+        report(sim.figures("failover, then all sources lost", 1e-3, 600));
+        assertThat(sim.maxAbsError(600)).isLessThan(2e-3); // free-running on the learnt frequency
+    }
 }

@@ -82,6 +82,12 @@ class SourceManagerReportsTest {
         sim.runFor(10);
         assertThat(sa.requests() - n).isEqualTo(4);
 
+        // modify: maxpoll lowered below the current poll clamps it
+        assertThat(sim.manager.modify(a.address, o -> o.withPoll(4, 4))).isTrue();
+        assertThat(sa.pollLog2()).isEqualTo(4);
+        sim.manager.reselect();
+        assertThat(sim.manager.discipline().selected()).isSameAs(sa);
+
         // delete
         assertThat(sim.manager.removeSource(a.address)).isTrue();
         assertThat(sim.manager.sources()).hasSize(1);
