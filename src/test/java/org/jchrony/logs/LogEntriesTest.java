@@ -21,7 +21,7 @@ class LogEntriesTest {
     void measurementFromNtpData() throws Exception {
         TestBits bits = new TestBits(true, true, true, true, true, true, true, true, false, true);
         NtpData d = new NtpData(new SourceAddress(InetAddress.getByName("127.0.0.1"), 123), 0, 4, 4, 3, -2, -26,
-                0, 0, 0x7F7F0101, 0, -1.332e-6, 6.312e-6, 1.329e-7, 1e-5, bits, 10, 10, 9);
+                0, 0, 0x7F7F0101, 0, -1.332e-6, 6.312e-6, 1.329e-7, 1e-5, bits, 10, 10, 9, 9);
         String line = LogFormat.format(LogEntries.measurement(T0, d, -2, 0.81, false, TimestampSource.KERNEL,
                 TimestampSource.KERNEL));
         assertThat(line).isEqualTo("2025-11-26 13:04:03 127.0.0.1       N  3 111 111 1101  -2 -2 0.81 -1.332e-06 "
