@@ -61,7 +61,7 @@ public final class LinuxTimex implements TimexKernel {
             if (ret < 0) {
                 int errno = (int) ERRNO.get(state, 0L);
                 throw new TimexException("clock_adjtime(CLOCK_REALTIME, modes=0x"
-                        + Integer.toHexString(request.modes()) + ")", errno);
+                        + Integer.toHexString(request.modes()) + ")", errno, request.modes() == 0);
             }
             return new Result(ret, Timex.decode(buf));
         } catch (TimexException | Error e) {
