@@ -96,6 +96,27 @@ final class PkgContainer implements AutoCloseable {
         return PkgProcess.run(timeoutSeconds, cmd);
     }
 
+    /** Copies a host file into the running container (through /proc/PID/root), mode kept. */
+    void copyIn(Path hostFile, String containerPath) throws IOException {
+        Path target = Path.of("/proc", Long.toString(pid), "root").resolve(containerPath.substring(1));
+        Files.createDirectories(target.getParent());
+        Files.copy(hostFile, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** Polls {@code systemctl is-active} until a settled state or the timeout. */
+    String waitForUnitState(String unit, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = inside(10, "systemctl is-active " + unit).output().trim();
+            if (state.equals("active") || state.equals("failed") || state.equals("inactive")) {
+                return state;
+            }
+            Thread.sleep(250);
+        }
+        return state;
+    }
+
     /** Writes {@code text} to the log directory (best effort). */
     void save(String name, String text) {
         saveTo(logs, name, text);
