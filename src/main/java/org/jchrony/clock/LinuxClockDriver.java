@@ -283,12 +283,12 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
 
     /** Sets the kernel frequency to {@code totalPpm} (quantised) and returns the raw time after. */
     private long applyFrequency(double totalPpm) {
-        TimexKernel.Result result = kernel.adjust(frequencyRequest(totalPpm));
+        Timex request = frequencyRequest(totalPpm);
+        TimexKernel.Result result = kernel.adjust(request);
         long after = kernel.realtimeNanos();
-        appliedFreqPpm = kernelFrequencyPpm(frequencyRequest(totalPpm));
-        if (result.timex().tickMicros() != 0) {
-            appliedFreqPpm = kernelFrequencyPpm(result.timex());
-        }
+        // What the kernel reports back is what it applies (it clamps freq to ±500 ppm).
+        Timex applied = result.timex().tickMicros() != 0 ? result.timex() : request;
+        appliedFreqPpm = kernelFrequencyPpm(applied);
         return after;
     }
 
