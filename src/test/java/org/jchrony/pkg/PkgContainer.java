@@ -124,11 +124,16 @@ final class PkgContainer implements AutoCloseable {
 
     /** Saves the unit's journal and status, then halts the container (SIGTERM to nspawn). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         save("jchronyd.journal", inside(30, "journalctl --no-pager -o short-precise -u jchronyd.service").output());
         save("jchronyd.status", inside(30, "systemctl status --no-pager jchronyd.service").output());
         save("boot.journal", inside(30, "journalctl --no-pager -b -o short-precise").output());
-        stop(nspawn);
+        try {
+            stop(nspawn);
+        } catch (InterruptedException e) {
+            nspawn.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stop(Process nspawn) throws InterruptedException {
