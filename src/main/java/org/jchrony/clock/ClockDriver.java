@@ -32,7 +32,15 @@ public interface ClockDriver {
      */
     long accrueOffset(double fastBySeconds, double correctionRate);
 
-    /** Steps the clock by {@code -fastBySeconds} at once, discarding any pending slew. */
+    /**
+     * Steps the clock by {@code -fastBySeconds} at once, discarding any pending slew.
+     *
+     * <p>Precisely (the discipline relies on it): the corrected time
+     * {@code raw + offsetCorrectionSeconds(raw)} moves by exactly {@code -fastBySeconds}; a slew
+     * still pending is folded into the step (the raw clock jumps by the pending correction too)
+     * and no slew remains. So {@code step(0)} completes a pending slew at once (chronyc makestep)
+     * and, for the null driver, changes nothing.
+     */
     long step(double fastBySeconds);
 
     /**

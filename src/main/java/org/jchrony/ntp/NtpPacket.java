@@ -37,13 +37,39 @@ public record NtpPacket(
     /** Decodes {@code length} bytes at {@code offset}. The trailer is kept, not interpreted. */
     public static NtpPacket decode(byte[] buf, int offset, int length) throws MalformedPacketException {
         if (length < HEADER_LENGTH) throw new MalformedPacketException("packet shorter than 48 bytes: " + length);
-        if (offset < 0 || offset + length > buf.length) throw new MalformedPacketException("length beyond buffer");
+        if (buf == null || offset < 0 || offset > buf.length - length) throw new MalformedPacketException("length beyond buffer");
         int b0 = buf[offset] & 0xff;
         return new NtpPacket(b0 >>> 6, (b0 >>> 3) & 7, b0 & 7,
                 buf[offset + 1] & 0xff, buf[offset + 2], buf[offset + 3],
                 getInt(buf, offset + 4), getInt(buf, offset + 8), getInt(buf, offset + 12),
                 getLong(buf, offset + 16), getLong(buf, offset + 24), getLong(buf, offset + 32), getLong(buf, offset + 40),
                 Arrays.copyOfRange(buf, offset + HEADER_LENGTH, offset + length));
+    }
+
+    /**
+     * Decodes and validates a whole packet as chronyd's parser does: length a multiple of 4 and
+     * the trailer a valid sequence of extension fields and/or MAC ({@link NtpTrailer}). Throws
+     * only {@link MalformedPacketException}, for any input.
+     */
+    public static NtpPacket decodeStrict(byte[] buf, int offset, int length) throws MalformedPacketException {
+        if (buf == null || offset < 0 || length < 0 || offset > buf.length - length) {
+            throw new MalformedPacketException("length beyond buffer");
+        }
+        NtpPacket p = decode(buf, offset, length);
+        byte[] whole = offset == 0 ? buf : Arrays.copyOfRange(buf, offset, offset + length);
+        NtpTrailer.parse(whole, length);
+        return p;
+    }
+
+    /** The trailer split into extension fields and MAC; throws if it is malformed. */
+    public NtpTrailer parseTrailer() throws MalformedPacketException {
+        return NtpTrailer.parse(encode(), length());
+    }
+
+    /** This packet with its trailer replaced by {@code t}. */
+    public NtpPacket withTrailer(NtpTrailer t) {
+        return new NtpPacket(leap, version, mode, stratum, pollLog2, precisionLog2, rootDelay, rootDispersion,
+                referenceId, referenceTime, originTime, receiveTime, transmitTime, t.encode());
     }
 
     /** Encodes into {@code buf} at {@code offset}; returns the number of bytes written. */

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Convergence benchmark: jchronyd -x and Debian's chronyd -x side by side, following the same
+simulated reference servers on loopback, measured from outside by an NTP client.
+
+Each reference server is a small NTP server in this script whose clock is off from the system
+clock by a known offset and frequency error, and that delays requests and replies by a base
+delay plus exponential jitter (optionally asymmetric). Both daemons (with -x, so the system
+clock is never touched) follow the same references; a client asks each daemon for its time
+every 100 ms and computes its error against the reference timescale:
+
+    error = measured offset of the daemon (NTP on-wire formula) - true offset of the reference
+
+Reported per daemon: time to converge (first time |error| stays below a threshold for 10 s)
+and the RMS / max |error| over the last half of the run, then the ratios jchronyd/chronyd.
+
+Usage: bench/convergence.py [--seconds 120] [--scenario one|jitter|falsetickers|all]
+Needs: Debian's chrony (/usr/sbin/chronyd), the built jar (bin/jchronyd builds it if missing).
+Everything stays on 127.0.0.1 and stops by itself.
+"""
+import argparse
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+NTP_UNIX = 2208988800
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def to_ntp(t):
+    s = int(math.floor(t))
+    return ((s + NTP_UNIX) & 0xffffffff) << 32 | int((t - s) * 4294967296.0) & 0xffffffff
+
+
+def from_ntp(v, pivot):
+    s = (v >> 32) - NTP_UNIX
+    s += round((pivot - s) / 4294967296.0) * 4294967296
+    return s + (v & 0xffffffff) / 4294967296.0
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RefServer(threading.Thread):
+    """An NTP server (stratum 1) whose clock is system + offset + freq*(t - t0)."""
+
+    def __init__(self, offset, freq_ppm, delay, jitter, asym=0.0, seed=1):
+        super().__init__(daemon=True)
+        self.offset, self.freq, self.delay, self.jitter, self.asym = offset, freq_ppm * 1e-6, delay, jitter, asym
+        self.t0 = time.time()
+        self.rng = random.Random(seed)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = False
+
+    def true_offset(self, t):
+        return self.offset + self.freq * (t - self.t0)
+
+    def now(self):
+        t = time.time()
+        return t + self.true_offset(t)
+
+    def _later(self, seconds, fn):
+        if seconds <= 0:
+            fn()
+        else:
+            threading.Timer(seconds, fn).start()
+
+    def run(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                data, addr = self.sock.recvfrom(1024)
+            except socket.timeout:
+                continue
+            if len(data) < 48:
+                continue
+            d_req = self.delay * (1 + self.asym) / 2 + self.rng.expovariate(1 / self.jitter) / 2 if self.jitter else self.delay / 2
+            d_rsp = self.delay * (1 - self.asym) / 2 + self.rng.expovariate(1 / self.jitter) / 2 if self.jitter else self.delay / 2
+            self._later(d_req, lambda data=data, addr=addr, d=d_rsp: self._answer(data, addr, d))
+
+    def _answer(self, data, addr, d_rsp):
+        rx = self.now()
+        vn = (data[0] >> 3) & 7
+        reply = bytearray(48)
+        reply[0] = (0 << 6) | (vn << 3) | 4
+        reply[1] = 1
+        reply[2] = data[2]
+        reply[3] = 0xEC  # precision -20
+        struct.pack_into(">III", reply, 4, 0, 0x10, 0x47505300)  # root delay 0, dispersion ~0.2 ms, "GPS"
+        struct.pack_into(">Q", reply, 16, to_ntp(rx - 1))
+        reply[24:32] = data[40:48]
+        struct.pack_into(">Q", reply, 32, to_ntp(rx))
+        # the transmit stamp is taken before the response-path delay, as on a real network
+        tx_stamp = self.now()
+        struct.pack_into(">Q", reply, 40, to_ntp(tx_stamp))
+        self._later(d_rsp, lambda: self.sock.sendto(bytes(reply), addr))
+
+
+def query(port, timeout=0.5):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    req = bytearray(48)
+    req[0] = 0x23
+    t1 = time.time()
+    struct.pack_into(">Q", req, 40, to_ntp(t1))
+    try:
+        s.sendto(bytes(req), ("127.0.0.1", port))
+        data = s.recv(1024)
+        t4 = time.time()
+    except OSError:
+        return None
+    finally:
+        s.close()
+    if len(data) < 48 or (data[0] >> 6) == 3:
+        return None
+    t2 = from_ntp(struct.unpack_from(">Q", data, 32)[0], t1)
+    t3 = from_ntp(struct.unpack_from(">Q", data, 40)[0], t1)
+    return ((t2 - t1) + (t3 - t4)) / 2, (t1 + t4) / 2
+
+
+def start_daemon(kind, workdir, ntp_port, refs, poll):
+    conf = os.path.join(workdir, kind + ".conf")
+    lines = [f"port {ntp_port}", "bindaddress 127.0.0.1", "cmdport 0", "allow 127.0.0.1",
+             f"pidfile {workdir}/{kind}.pid", f"bindcmdaddress {workdir}/{kind}.sock", "makestep 0.1 3"]
+    for r in refs:
+        lines.append(f"server 127.0.0.1 port {r.port} minpoll {poll} maxpoll {poll} iburst")
+    with open(conf, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    log = open(os.path.join(workdir, kind + ".log"), "w")
+    if kind == "chronyd":
+        cmd = ["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", conf]
+    else:
+        cmd = [os.path.join(TOP, "bin/jchronyd"), "-d", "-x", "-f", conf]
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+
+def run_scenario(name, refs, seconds, poll, threshold):
+    work = tempfile.mkdtemp(prefix="jchrony-conv-")
+    os.chmod(work, 0o700)
+    for r in refs:
+        r.start()
+    good = [r for r in refs if getattr(r, "good", True)]
+    ports = {"chronyd": free_port(), "jchronyd": free_port()}
+    procs = {k: start_daemon(k, work, p, refs, poll) for k, p in ports.items()}
+    t_start = time.time()
+    samples = {k: [] for k in procs}
+    try:
+        while time.time() - t_start < seconds:
+            for k, port in ports.items():
+                q = query(port, 0.2)
+                if q is None:
+                    continue
+                offset, t = q
+                samples[k].append((t - t_start, offset - good[0].true_offset(t)))
+            time.sleep(0.1)
+    finally:
+        for p in procs.values():
+            p.send_signal(signal.SIGTERM)
+        for p in procs.values():
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for r in refs:
+            r.stop = True
+    result = {}
+    for k, s in samples.items():
+        conv = None
+        for i, (t, e) in enumerate(s):
+            if abs(e) < threshold and all(abs(e2) < threshold for t2, e2 in s[i:] if t2 - t <= 10):
+                if s[-1][0] - t >= 10:
+                    conv = t
+                    break
+        tail = [e for t, e in s if t >= seconds / 2]
+        rms = math.sqrt(sum(e * e for e in tail) / len(tail)) if tail else float("nan")
+        mx = max((abs(e) for e in tail), default=float("nan"))
+        result[k] = (conv, rms, mx, len(s))
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\n== {name} ({seconds} s, poll 2^{poll} s, converged = |error| < {threshold * 1e3:g} ms for 10 s)")
+    print(f"{'daemon':10} {'converged':>10} {'RMS error':>12} {'max error':>12} {'samples':>8}")
+    for k in ("chronyd", "jchronyd"):
+        conv, rms, mx, n = result[k]
+        cs = f"{conv:.1f} s" if conv is not None else "never"
+        print(f"{k:10} {cs:>10} {rms * 1e6:>9.1f} us {mx * 1e6:>9.1f} us {n:>8}")
+    c, j = result["chronyd"], result["jchronyd"]
+    if c[0] and j[0]:
+        print(f"ratio jchronyd/chronyd: convergence time {j[0] / c[0]:.2f}, RMS error {j[1] / c[1]:.2f}")
+    elif c[1] == c[1] and j[1] == j[1]:
+        print(f"ratio jchronyd/chronyd: RMS error {j[1] / c[1]:.2f}")
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=120)
+    ap.add_argument("--scenario", default="all")
+    ap.add_argument("--poll", type=int, default=-2)
+    args = ap.parse_args()
+    if not os.path.exists("/usr/sbin/chronyd"):
+        sys.exit("needs Debian's chrony: apt-get install chrony")
+    scenarios = {
+        # one source, 0.5 s off and 50 ppm fast, 200 us base delay with 100 us exponential jitter
+        "one": lambda: [RefServer(0.5, 50, 200e-6, 100e-6, seed=1)],
+        # high jitter: 2 ms exponential, slightly asymmetric
+        "jitter": lambda: [RefServer(0.2, -30, 1e-3, 2e-3, asym=0.1, seed=2)],
+        # three good servers (same timescale, independent jitter) and two falsetickers 0.3 s off
+        "falsetickers": lambda: ([RefServer(0.1, 20, 300e-6, 100e-6, seed=s) for s in (3, 4, 5)]
+                                 + [RefServer(0.4, 20, 300e-6, 100e-6, seed=s) for s in (6, 7)]),
+    }
+    for name, make in scenarios.items():
+        if args.scenario not in ("all", name):
+            continue
+        refs = make()
+        if name == "falsetickers":
+            for r in refs[1:3]:
+                r.t0 = refs[0].t0
+            for r in refs[3:]:
+                r.good = False
+                r.t0 = refs[0].t0
+        threshold = 0.005 if name == "jitter" else 0.001
+        run_scenario(name, refs, args.seconds, args.poll, threshold)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,485 @@
+package org.jchrony.daemon;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.jchrony.cli.DaemonOptions;
+import org.jchrony.clock.ClockDriver;
+import org.jchrony.clock.Driftfile;
+import org.jchrony.clock.LinuxClockDriver;
+import org.jchrony.clock.NullClockDriver;
+import org.jchrony.cmdmon.CommandHandler;
+import org.jchrony.config.DaemonConfig;
+import org.jchrony.config.Directive;
+import org.jchrony.config.IpAddress;
+import org.jchrony.core.Scheduler;
+import org.jchrony.core.TimeSource;
+import org.jchrony.discipline.ReferenceListener;
+import org.jchrony.discipline.ReferenceState;
+import org.jchrony.net.ClientSocket;
+import org.jchrony.net.ClockPrecision;
+import org.jchrony.net.FdWatch;
+import org.jchrony.net.NettyScheduler;
+import org.jchrony.net.NtpServerSockets;
+import org.jchrony.net.RealtimeClock;
+import org.jchrony.net.SdNotify;
+import org.jchrony.net.UdpEndpoint;
+import org.jchrony.net.UdpSocket;
+import org.jchrony.net.UdpSocketOptions;
+import org.jchrony.net.UnixDatagramSocket;
+import org.jchrony.server.AccessList;
+import org.jchrony.server.ClientLog;
+import org.jchrony.server.PeerAddress;
+import org.jchrony.server.Responder;
+import org.jchrony.server.ServerSnapshot;
+import org.jchrony.server.ServerSnapshotHolder;
+import org.jchrony.source.SourceAddress;
+import org.jchrony.source.SourceManager;
+import org.jchrony.source.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that runs: event loops, clock, sources and discipline, NTP server, command
+ * sockets. Built and started by {@link Daemon}, in chronyd's order; {@link #close()} undoes it
+ * in reverse and writes the driftfile.
+ *
+ * <p>Threads: one "core" epoll loop owns sources, discipline, clock and the command handler;
+ * N server loops (SO_REUSEPORT) answer NTP clients from the immutable {@link ServerSnapshot} the
+ * core publishes; one resolver thread does blocking DNS look-ups and hands results to the core.
+ */
+final class DaemonCore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("chronyd");
+    private static final long SNAPSHOT_REFRESH_NANOS = 1_000_000_000L;
+
+    private final DaemonConfig cfg;
+    private final DaemonOptions opts;
+    private final Runnable shutdownRequest;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final RandomGenerator random = new SecureRandom();
+    private final TimeSource realtime = RealtimeClock.INSTANCE;
+    private final ServerSnapshotHolder snapshots;
+    private final PeerAddress scratchPeer = new PeerAddress();
+
+    private IoEventLoopGroup coreGroup;
+    private IoEventLoop coreLoop;
+    private NettyScheduler scheduler;
+    private IoEventLoopGroup serverGroup;
+    private ExecutorService resolver;
+    private ClockDriver driver;
+    private Driftfile driftfile;
+    private SourceManager sources;
+    private ClientLog clientLog;
+    private int precisionLog2 = ServerSnapshot.DEFAULT_PRECISION_LOG2;
+    private volatile DaemonCommandTarget.LocalSettings local;
+    private volatile ReferenceState reference = ReferenceState.UNSYNCHRONISED;
+    private ClientSocket client4;
+    private ClientSocket client6;
+    private NtpServerSockets ntpSockets;
+    private SdNotify notify;
+
+    DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
+        this.cfg = cfg;
+        this.opts = opts;
+        this.shutdownRequest = shutdownRequest;
+        this.local = cfg.local().map(l -> new DaemonCommandTarget.LocalSettings(true, l.stratum(), l.distanceSeconds(), l.orphan()))
+                .orElse(new DaemonCommandTarget.LocalSettings(false, 0, 0, false));
+        this.snapshots = new ServerSnapshotHolder(ServerSnapshot.unsynchronised(precisionLog2));
+    }
+
+    void start() throws DaemonException {
+        coreGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jchronyd-core"), EpollIoHandler.newFactory());
+        coreLoop = (IoEventLoop) coreGroup.next();
+        scheduler = new NettyScheduler(coreLoop);
+        try {
+            onCore(this::startOnCore);
+        } catch (DaemonException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code step} on the core loop and waits for it, carrying its exception back. */
+    private void onCore(CoreStep step) throws DaemonException {
+        var done = coreLoop.submit(() -> {
+            step.run();
+            return null;
+        });
+        done.awaitUninterruptibly();
+        if (!done.isSuccess()) {
+            Throwable t = done.cause();
+            if (t instanceof DaemonException de) throw de;
+            throw new DaemonException(String.valueOf(t.getMessage()), t);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CoreStep {
+        void run() throws Exception;
+    }
+
+    private void startOnCore() throws Exception {
+        precisionLog2 = cfg.clockPrecisionSeconds() > 0
+                ? ClockPrecision.log2(Math.round(cfg.clockPrecisionSeconds() * 1e9)) : ClockPrecision.measureLog2();
+        publishSnapshot();
+
+        // The clock: -x keeps the system clock untouched and disciplines a virtual one.
+        if (opts.noClockControl() || opts.printOffsetOnce()) {
+            driver = new NullClockDriver(realtime);
+        } else {
+            try {
+                LinuxClockDriver linux = new LinuxClockDriver(scheduler, cfg.rtcSync());
+                opened.add(linux);
+                driver = linux;
+            } catch (RuntimeException e) {
+                throw new DaemonException("Could not control the system clock: " + e.getMessage()
+                        + " (run as root or with CAP_SYS_TIME, or use -x)");
+            }
+        }
+
+        sources = new SourceManager(driver, scheduler, random, transport(), this::resolve,
+                ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
+        sources.addReferenceListener(new ReferenceListener() {
+            @Override
+            public void referenceUpdated(ReferenceState state) {
+                reference = state;
+                publishSnapshot();
+            }
+
+            @Override
+            public void clockStepped(double fastBySeconds) {
+                LOG.info("System clock was stepped by {} seconds", String.format("%.6f", -fastBySeconds));
+            }
+
+            @Override
+            public void maxChangeExceeded(double offsetSeconds) {
+                LOG.error("Adjustment of {} seconds exceeds the allowed maximum, exiting", String.format("%.3f", -offsetSeconds));
+                shutdownRequest.run();
+            }
+        });
+
+        readDriftfile();
+
+        // NTP server.
+        AccessList ntpAccess = ConfigMapping.accessList(cfg.ntpAccess());
+        AccessList cmdAccess = ConfigMapping.accessList(cfg.cmdAccess());
+        try {
+            clientLog = new ClientLog(ConfigMapping.rateLimit(cfg.ntpRateLimit()), ConfigMapping.rateLimit(cfg.ntsRateLimit()),
+                    ConfigMapping.rateLimit(cfg.cmdRateLimit()), cfg.noClientLog(), cfg.clientLogLimitBytes(), random);
+        } catch (IllegalArgumentException e) {
+            throw new DaemonException(e.getMessage());
+        }
+        // One Responder per server loop thread (it keeps per-thread scratch state); all share
+        // the snapshot, access list and client log.
+        ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
+                () -> new Responder(snapshots, realtime, ntpAccess, clientLog, null, new java.util.SplittableRandom(random.nextLong())));
+        org.jchrony.server.DatagramHandler serve = (in, len, peer, rx, out) -> perLoop.get().handle(in, len, peer, rx, out);
+        if (cfg.ntpPort() != 0 && !opts.oneShot()) {
+            int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
+            serverGroup = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("jchronyd-ntp"), EpollIoHandler.newFactory());
+            UdpSocketOptions so = new UdpSocketOptions(false, cfg.bindDevice().orElse(null), cfg.dscp(), 0);
+            try {
+                ntpSockets = NtpServerSockets.open(serverGroup, bindAddresses(cfg.bindAddress4(), cfg.bindAddress6()),
+                        cfg.ntpPort(), loops, so, serve);
+                opened.add(ntpSockets);
+            } catch (IOException e) {
+                throw new DaemonException("Could not open NTP socket: " + e.getMessage());
+            }
+        }
+
+        // chronyc's command protocol: UDP on bindcmdaddress, the Unix socket.
+        DaemonCommandTarget target = new DaemonCommandTarget(sources, clientLog, ntpAccess, cmdAccess, driver, realtime,
+                shutdownRequest, s -> {
+                    local = s;
+                    publishSnapshot();
+                }, () -> local);
+        CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
+        if (cfg.cmdPort() != 0 && !opts.oneShot()) {
+            for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
+                try {
+                    UdpSocket s = UdpSocket.open(a, cfg.cmdPort(), UdpSocketOptions.DEFAULT);
+                    opened.add(UdpEndpoint.open(coreLoop, s, commands));
+                } catch (IOException e) {
+                    LOG.warn("Could not open command socket on {} port {} : {}", a.getHostAddress(), cfg.cmdPort(), e.getMessage());
+                }
+            }
+        }
+        if (!opts.oneShot()) cfg.bindCmdSocket().filter(p -> !p.isEmpty()).ifPresent(path -> openUnixCommandSocket(Path.of(path), commands));
+
+        for (Directive.NtpSource s : cfg.allSources()) addSource(s);
+        sources.start();
+
+        scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);
+        int interval = cfg.driftFileIntervalSeconds();
+        if (driftfile != null && interval > 0) scheduler.schedule(interval * 1_000_000_000L, this::periodicDriftWrite);
+
+        notify = SdNotify.fromEnvironment();
+        opened.add(notify);
+    }
+
+    /** Tells systemd we are up (Type=notify); nothing without $NOTIFY_SOCKET. */
+    void notifyReady() {
+        if (notify != null && notify.enabled()) {
+            notify.ready();
+            notify.status("Serving time");
+        }
+    }
+
+    private List<InetAddress> bindAddresses(IpAddress v4, IpAddress v6) throws DaemonException {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            if (!opts.ipv6Only()) out.add(InetAddress.getByAddress(v4.toBytes()));
+            if (!opts.ipv4Only() && ipv6Available()) out.add(InetAddress.getByAddress(v6.toBytes()));
+        } catch (java.net.UnknownHostException e) {
+            throw new DaemonException("bad bind address: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static boolean ipv6Available() {
+        return Files.exists(Path.of("/proc/net/if_inet6"));
+    }
+
+    private void addSource(Directive.NtpSource s) {
+        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()));
+    }
+
+    private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {
+        // chronyd -q/-Q measure at once
+        var o = opts.oneShot() ? configured.withIburst(true) : configured;
+        InetAddress literal = IpAddress.parse(s.name()).map(ip -> {
+            try {
+                return InetAddress.getByAddress(ip.toBytes());
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }).orElse(null);
+        switch (s.type()) {
+            case POOL -> sources.addPool(s.name(), o);
+            case PEER -> {
+                if (literal != null) sources.addPeer(s.name(), new SourceAddress(literal, o.port()), o);
+                else resolve(s.name(), addrs -> {
+                    if (!addrs.isEmpty()) sources.addPeer(s.name(), new SourceAddress(addrs.getFirst(), o.port()), o);
+                });
+            }
+            case SERVER -> {
+                if (literal != null) sources.addServer(s.name(), new SourceAddress(literal, o.port()), o);
+                else sources.addServerByName(s.name(), o);
+            }
+        }
+    }
+
+    /** Blocking DNS on the resolver thread; the answer is handed back on the core loop. */
+    private void resolve(String name, java.util.function.Consumer<List<InetAddress>> result) {
+        if (resolver == null) {
+            resolver = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jchronyd-resolver");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        resolver.execute(() -> {
+            List<InetAddress> addrs;
+            try {
+                addrs = List.of(InetAddress.getAllByName(name)).stream()
+                        .filter(a -> !(opts.ipv4Only() && !(a instanceof Inet4Address)))
+                        .filter(a -> !(opts.ipv6Only() && a instanceof Inet4Address))
+                        .toList();
+            } catch (java.net.UnknownHostException e) {
+                addrs = List.of();
+            }
+            List<InetAddress> found = addrs;
+            coreLoop.execute(() -> result.accept(found));
+        });
+    }
+
+    /** Client side: one socket per address family on the core loop, opened on first use. */
+    private Transport transport() {
+        return (pkt, len, dst) -> {
+            try {
+                ClientSocket s = clientSocketFor(dst.address());
+                return s.send(pkt, len, dst.address(), dst.port());
+            } catch (IOException e) {
+                LOG.debug("Could not send to {}: {}", dst, e.getMessage());
+                return realtime.realtimeNanos();
+            }
+        };
+    }
+
+    private ClientSocket clientSocketFor(InetAddress dst) throws IOException {
+        boolean v4 = dst instanceof Inet4Address;
+        ClientSocket s = v4 ? client4 : client6;
+        if (s != null) return s;
+        IpAddress bind = v4 ? cfg.bindAcqAddress4() : cfg.bindAcqAddress6();
+        int port = cfg.acquisitionPort().orElse(0);
+        UdpSocketOptions so = new UdpSocketOptions(false, cfg.bindAcqDevice().orElse(null), cfg.dscp(), 0);
+        s = ClientSocket.open(coreLoop, InetAddress.getByAddress(bind.toBytes()), port, so, this::onUpstreamDatagram);
+        opened.add(s);
+        if (v4) client4 = s;
+        else client6 = s;
+        return s;
+    }
+
+    private int onUpstreamDatagram(byte[] in, int inLength, PeerAddress peer, long rxRealtimeNanos, byte[] out) {
+        try {
+            InetAddress from = peer.family() == PeerAddress.INET4
+                    ? InetAddress.getByAddress(java.util.Arrays.copyOf(peer.address(), 4))
+                    : InetAddress.getByAddress(peer.address().clone());
+            sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            LOG.debug("Dropped upstream datagram: {}", e.toString());
+        }
+        return 0;
+    }
+
+    /** The Unix command socket; a directory chronyd would refuse disables it, with chronyd's messages. */
+    private void openUnixCommandSocket(Path path, CommandHandler commands) {
+        try {
+            UnixDatagramSocket sock = UnixDatagramSocket.openDaemonSocket(path, null, null);
+            opened.add(sock);
+            byte[] in = new byte[4096];
+            byte[] out = new byte[4096];
+            opened.add(FdWatch.register(coreLoop, sock.fd(), () -> {
+                try {
+                    sock.drain(commands, in, out, realtime::realtimeNanos);
+                } catch (IOException e) {
+                    LOG.debug("Command socket read failed: {}", e.getMessage());
+                }
+            }, null));
+        } catch (IOException e) {
+            LOG.error("{}", e.getMessage());
+            LOG.error("Disabled command socket {}", path);
+        }
+    }
+
+    private void readDriftfile() {
+        if (cfg.driftFile().isEmpty()) return;
+        driftfile = new Driftfile(Path.of(cfg.driftFile().get()));
+        driftfile.read().ifPresent(d -> {
+            sources.discipline().loadDrift(d);
+            LOG.info("Frequency {} +/- {} ppm read from {}", String.format("%.3f", d.freqPpm()),
+                    String.format("%.3f", d.skewPpm()), driftfile.path());
+        });
+    }
+
+    private void writeDriftfile() {
+        if (driftfile == null || driver == null || sources == null) return;
+        try {
+            driftfile.write(sources.discipline().drift());
+        } catch (IOException e) {
+            LOG.warn("Could not write {} : {}", driftfile.path(), e.getMessage());
+        }
+    }
+
+    private void periodicDriftWrite() {
+        if (sources.discipline().updates() > 0) writeDriftfile();
+        scheduler.schedule(cfg.driftFileIntervalSeconds() * 1_000_000_000L, this::periodicDriftWrite);
+    }
+
+    private void refreshSnapshot() {
+        publishSnapshot();
+        scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);
+    }
+
+    /**
+     * Publishes what the server answers with: the reference when synchronised, {@code local}
+     * when configured and not synchronised, else unsynchronised; plus the raw→served time
+     * conversion (the virtual clock's correction with -x, the pending slew otherwise).
+     */
+    private void publishSnapshot() {
+        ReferenceState r = reference;
+        DaemonCommandTarget.LocalSettings l = local;
+        ServerSnapshot s;
+        if (r.synchronised()) {
+            s = ServerSnapshot.synchronised(r.leap(), r.stratum(), r.refId(), r.refTimeNanos(), r.rootDelaySeconds(),
+                    r.rootDispersionSeconds(), r.dispersionRatePpm() * 1e-6, precisionLog2);
+        } else if (l.on()) {
+            s = ServerSnapshot.localStratum(l.stratum(), precisionLog2);
+        } else {
+            s = ServerSnapshot.unsynchronised(precisionLog2);
+        }
+        if (driver != null) {
+            long base = driver.readRawNanos();
+            double offset = driver.offsetCorrectionSeconds(base);
+            double rate = driver.offsetCorrectionSeconds(base + SNAPSHOT_REFRESH_NANOS) - offset;
+            rate /= SNAPSHOT_REFRESH_NANOS * 1e-9;
+            if (offset != 0 || rate != 0) s = s.withCorrection(offset, base, rate);
+        }
+        snapshots.publish(s);
+    }
+
+    /** Whether the clock is synchronised to a source now. */
+    boolean synchronised() {
+        return reference.synchronised();
+    }
+
+    /** Local stratum settings (for reports when not synchronised). */
+    DaemonCommandTarget.LocalSettings local() {
+        return local;
+    }
+
+    @Override
+    public void close() {
+        if (coreLoop != null && !coreLoop.isShutdown()) {
+            var done = coreLoop.submit(() -> {
+                if (sources != null) sources.stop();
+                writeDriftfile();
+                for (int i = opened.size() - 1; i >= 0; i--) {
+                    try {
+                        opened.get(i).close();
+                    } catch (Exception e) {
+                        LOG.debug("close: {}", e.toString());
+                    }
+                }
+                opened.clear();
+            });
+            done.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (serverGroup != null) serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (coreGroup != null) coreGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (resolver != null) resolver.shutdownNow();
+    }
+
+    /**
+     * chronyd -q/-Q: after the first clock update, log "System clock wrong by X seconds" as
+     * chronyd does and call {@code done}.
+     */
+    void onFirstUpdate(Runnable done) throws DaemonException {
+        onCore(() -> sources.addReferenceListener(new ReferenceListener() {
+            private boolean fired;
+
+            @Override
+            public void referenceUpdated(ReferenceState state) {
+                if (fired || !state.synchronised()) return;
+                fired = true;
+                double offset = sources.tracking().lastOffsetSeconds();
+                String how = opts.printOffsetOnce() || opts.noClockControl() ? "ignored" : "step";
+                LOG.info("System clock wrong by {} seconds ({})", String.format("%.6f", -offset), how);
+                done.run();
+            }
+        }));
+    }
+
+    /** For chronyd -q/-Q: the source manager, to watch for the first clock update. */
+    SourceManager sources() {
+        return sources;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+}

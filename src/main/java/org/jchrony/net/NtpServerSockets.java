@@ -1,0 +1,88 @@
+package org.jchrony.net;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jchrony.server.DatagramHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NTP server's sockets: for each bind address (chrony.conf {@code bindaddress}, default
+ * 0.0.0.0 and ::) {@code socketsPerAddress} FFM UDP sockets sharing the {@code port} through
+ * SO_REUSEPORT, spread round-robin over the loops of an epoll {@link IoEventLoopGroup}, all
+ * calling one {@link DatagramHandler}. chronyd serves from one thread; with one socket per core
+ * the kernel spreads clients over the cores.
+ *
+ * <p>The handler is called concurrently from several loop threads and must be thread-safe
+ * (the server's responder reads an immutable snapshot, so it is).
+ */
+public final class NtpServerSockets implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NtpServerSockets.class);
+
+    private final List<UdpEndpoint> endpoints;
+
+    private NtpServerSockets(List<UdpEndpoint> endpoints) {
+        this.endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * Opens the sockets. Port 0 picks one ephemeral port per address (shared by its sockets).
+     * Any failure closes what was opened and throws; a bind failure is a
+     * {@link SocketBindException} naming the address and port.
+     */
+    public static NtpServerSockets open(IoEventLoopGroup group, List<InetAddress> bindAddresses, int port,
+                                        int socketsPerAddress, UdpSocketOptions options, DatagramHandler handler)
+            throws IOException {
+        if (socketsPerAddress < 1) throw new IllegalArgumentException("socketsPerAddress < 1");
+        UdpSocketOptions opts = socketsPerAddress > 1 ? options.withReusePort(true) : options;
+        List<UdpEndpoint> opened = new ArrayList<>();
+        try {
+            for (InetAddress address : bindAddresses) {
+                int p = port;
+                for (int i = 0; i < socketsPerAddress; i++) {
+                    UdpSocket s = UdpSocket.open(address, p, opts);
+                    p = s.localPort();
+                    IoEventLoop loop = (IoEventLoop) group.next();
+                    opened.add(UdpEndpoint.open(loop, s, handler));
+                }
+                log.debug("NTP server on {} x{}", SocketBindException.format(address, p), socketsPerAddress);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (UdpEndpoint ep : opened) ep.close();
+            throw e;
+        }
+        return new NtpServerSockets(opened);
+    }
+
+    /** Default sockets per address: one per available processor. */
+    public static int defaultSocketsPerAddress() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public List<UdpEndpoint> endpoints() {
+        return Collections.unmodifiableList(endpoints);
+    }
+
+    /** The port bound for {@code address} (useful with port 0), or -1. */
+    public int port(InetAddress address) {
+        for (UdpEndpoint ep : endpoints) if (ep.socket().localAddress().equals(address)) return ep.socket().localPort();
+        return -1;
+    }
+
+    /** Counters summed over all sockets. */
+    public UdpEndpoint.Stats stats() {
+        UdpEndpoint.Stats sum = new UdpEndpoint.Stats(0, 0, 0, 0, 0, 0, 0);
+        for (UdpEndpoint ep : endpoints) sum = sum.plus(ep.stats());
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        for (UdpEndpoint ep : endpoints) ep.close();
+    }
+}

@@ -1,0 +1,507 @@
+package org.jchrony.source;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jchrony.core.Scheduler;
+import org.jchrony.discipline.LocalClock;
+import org.jchrony.discipline.Sample;
+import org.jchrony.discipline.SelectableSource;
+import org.jchrony.discipline.SourceStats;
+import org.jchrony.ntp.MalformedPacketException;
+import org.jchrony.ntp.NtpPacket;
+import org.jchrony.ntp.NtpTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream NTP server or peer (or pool member), polled as chronyd polls it.
+ *
+ * <ul>
+ *   <li>Requests carry only version, mode and poll; the transmit timestamp is a random number
+ *       remembered locally (RFC 9109 data minimisation), the local TX time comes from the
+ *       {@link Transport}.</li>
+ *   <li>Responses pass RFC 5905's tests (duplicate, origin match, valid timestamps,
+ *       synchronised server, root distance) and chronyd's delay tests (maxdelay, maxdelayratio,
+ *       maxdelaydevratio) before their offset/delay/dispersion become a {@link Sample}.</li>
+ *   <li>Reachability register shifted on each request, bit set on each genuine response.</li>
+ *   <li>The poll interval adapts between minpoll and maxpoll: it rises while the regression
+ *       uses at least {@code polltarget} samples and falls when it uses fewer.</li>
+ *   <li>iburst (four requests a quarter poll apart, at most 2 s, at start), burst, KoD RATE
+ *       (bursts stop, requests at least 8 s apart, as chronyd 4.3 does), KoD DENY/RSTR (ignored like
+ *       chronyd 4.3, or demobilising per RFC 5905 with {@link #setDemobiliseOnDeny}), offline/online,
+ *       presend.</li>
+ * </ul>
+ * Not thread-safe: timers and {@link #handleResponse} run on the core thread.
+ */
+public final class NtpSource implements SelectableSource {
+    private static final Logger log = LoggerFactory.getLogger(NtpSource.class);
+    private static final double LOCAL_PRECISION_SECONDS = 1e-6;
+    private static final double PHI = 15e-6;
+    private static final double MAX_ROOT_DISTANCE = 16.0;
+    /** Minimum spacing of requests to a server answering KoD RATE (chronyd 4.3: about 8.6 s at poll 1). */
+    static final double RATE_MIN_INTERVAL_SECONDS = 8.0;
+    /** Precision byte chronyd 4.3 puts in its client requests (observed on loopback). */
+    static final int REQUEST_PRECISION_FIELD = 32;
+
+    /** How the source was configured. */
+    public enum Kind { SERVER, PEER, POOL_MEMBER }
+
+    /** Callbacks to the manager (core thread). */
+    public interface Listener {
+        /** A new sample was added to {@link #stats()}. */
+        void sampleAdded(NtpSource source);
+
+        /** The source became reachable or unreachable. */
+        void reachabilityChanged(NtpSource source);
+
+        /** The source stopped itself (KoD DENY/RSTR). */
+        void demobilised(NtpSource source, String reason);
+    }
+
+    private final String name;
+    private final SourceAddress address;
+    private final Kind kind;
+    private SourceOptions opts;
+    private final LocalClock clock;
+    private final Scheduler scheduler;
+    private final RandomGenerator random;
+    private final Transport transport;
+    private final Listener listener;
+    private final SourceStats stats;
+    private final int refId;
+    private final List<Sample> filterBuffer = new ArrayList<>();
+
+    private boolean started;
+    private boolean online;
+    private boolean demobilised;
+    private Scheduler.Timer timer;
+    private int pollLog2;
+    private double pollScore;
+    private int reach;
+    private long requests;
+    private int burstRemaining;
+    private int burstGoodNeeded;
+
+    private boolean awaiting;
+    private boolean awaitingPresend;
+    private long requestOrigin;
+    private long requestTxCookedNanos;
+    private long lastRemoteTransmit;
+
+    private TestBits lastTests = TestBits.NONE;
+    private long lastSampleCookedNanos;
+    private double lastOrigOffsetSeconds;
+    private int lastStratum;
+    private int lastLeap = 3;
+    private int lastRemoteRefId;
+    private long validResponses;
+    private boolean rateLimited;
+    private boolean demobiliseOnDeny;
+    private long matchedResponses;
+    private long receivedPackets;
+    private long kodRate;
+    private NtpData lastData;
+
+    public NtpSource(String name, SourceAddress address, Kind kind, SourceOptions opts, LocalClock clock,
+                     Scheduler scheduler, RandomGenerator random, Transport transport, Listener listener) {
+        this.name = name;
+        this.address = address;
+        this.kind = kind;
+        this.opts = opts;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.transport = transport;
+        this.listener = listener;
+        this.stats = new SourceStats(opts.minSamples(), opts.maxSamples(), opts.minDelaySeconds());
+        this.refId = refIdOf(address.address());
+        this.pollLog2 = opts.minPollLog2();
+        this.online = !opts.offline();
+    }
+
+    /** Reference id for an address: the IPv4 address, or the first 32 bits of the MD5 of an IPv6 one. */
+    public static int refIdOf(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) return ByteBuffer.wrap(b).getInt();
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("MD5").digest(b)).getInt();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts polling (first request after a short random delay, iburst if configured). */
+    public void start() {
+        if (started) return;
+        started = true;
+        if (online) goOnline();
+    }
+
+    /** Stops all timers; the source sends nothing more. */
+    public void stop() {
+        started = false;
+        cancelTimer();
+    }
+
+    private void goOnline() {
+        if (opts.iburst()) startBurst(4, 4);
+        scheduleIn(random.nextDouble() * 0.1);
+    }
+
+    /**
+     * chronyc modify commands (minpoll, maxpoll, polltarget, maxdelay, maxdelayratio,
+     * maxdelaydevratio, minstratum, ...): replaces the options; the poll is clamped to the new range.
+     * Options fixed at creation (sample limits, mindelay) keep their first values in the statistics.
+     */
+    public void modify(SourceOptions newOpts) {
+        this.opts = newOpts;
+        pollLog2 = Math.max(newOpts.minPollLog2(), Math.min(newOpts.maxPollLog2(), pollLog2));
+    }
+
+    /** chronyc online/offline. */
+    public void setOnline(boolean on) {
+        if (on == online) return;
+        online = on;
+        if (!started || demobilised) return;
+        cancelTimer();
+        if (on) goOnline();
+        else {
+            awaiting = false;
+            burstRemaining = 0;
+        }
+    }
+
+    /** chronyc burst good/max: up to {@code max} requests at short intervals until {@code good} samples. */
+    public void burst(int good, int max) {
+        if (demobilised || !online) return;
+        startBurst(good, max);
+        if (started) {
+            cancelTimer();
+            scheduleIn(0.0);
+        }
+    }
+
+    private void startBurst(int good, int max) {
+        burstRemaining = Math.max(1, max);
+        burstGoodNeeded = Math.max(1, Math.min(good, max));
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void scheduleIn(double seconds) {
+        cancelTimer();
+        timer = scheduler.schedule(Math.max(0, Math.round(seconds * 1e9)), this::pollTimer);
+    }
+
+    private void pollTimer() {
+        timer = null;
+        if (!started || demobilised || !online) return;
+        transmit(false);
+        double interval;
+        if (burstRemaining > 0) {
+            burstRemaining--;
+            interval = burstIntervalSeconds();
+            if (burstRemaining == 0) interval = Math.scalb(1.0, effectivePollLog2());
+        } else if (opts.burst()) {
+            // burst option: up to three more requests at <=2 s until one gives a good sample
+            startBurst(1, 3);
+            interval = burstIntervalSeconds();
+        } else {
+            interval = Math.scalb(1.0, effectivePollLog2());
+        }
+        if (rateLimited) interval = Math.max(interval, RATE_MIN_INTERVAL_SECONDS);
+        if (burstRemaining == 0 && opts.presendLog2() > 0 && effectivePollLog2() >= opts.presendLog2()
+                && interval > 4) {
+            scheduler.schedule(Math.round((interval - 2.0) * 1e9), this::presend);
+        }
+        scheduleIn(interval);
+    }
+
+    /**
+     * Interval between burst/iburst requests: a quarter of the poll interval, at most 2 s. Observed
+     * with chronyd 4.3 iburst: 2 s apart at minpoll 6, about 1 s at minpoll 2, 0.27 s at minpoll 0.
+     */
+    private double burstIntervalSeconds() {
+        return Math.min(2.0, Math.scalb(1.0, effectivePollLog2() - 2));
+    }
+
+    private void presend() {
+        if (!started || demobilised || !online || burstRemaining > 0) return;
+        transmit(true);
+    }
+
+    private int effectivePollLog2() {
+        return pollLog2;
+    }
+
+    /**
+     * RFC 5905 behaviour: stop polling a server that answers KoD DENY or RSTR. Off by default, as
+     * chronyd 4.3 was observed to keep polling after an unauthenticated DENY.
+     */
+    public void setDemobiliseOnDeny(boolean on) {
+        demobiliseOnDeny = on;
+    }
+
+    private void transmit(boolean presend) {
+        if (!presend) {
+            int old = reach;
+            reach = (reach << 1) & 0xff;
+            requests++;
+            if (old != 0 && reach == 0) {
+                log.info("Source {} unreachable", name);
+                listener.reachabilityChanged(this);
+            }
+        }
+        long origin;
+        do {
+            origin = random.nextLong();
+        } while (origin == 0);
+        int mode = kind == Kind.PEER ? NtpPacket.MODE_SYMMETRIC_ACTIVE : NtpPacket.MODE_CLIENT;
+        // as chronyd 4.3 sends them (observed): leap 0, stratum 0, the poll, precision byte 0x20, every
+        // other field zero, and a random transmit timestamp
+        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), REQUEST_PRECISION_FIELD,
+                0, 0, 0, 0, 0, 0, origin, null);
+        byte[] buf = req.encode();
+        long txRaw = transport.send(buf, buf.length, address);
+        requestOrigin = origin;
+        requestTxCookedNanos = clock.cookedNanos(txRaw);
+        awaiting = true;
+        awaitingPresend = presend;
+    }
+
+    /**
+     * A datagram from this source's address. {@code rxRawNanos} is the raw receive time (kernel
+     * timestamp). Returns true if it was a genuine response to our request.
+     */
+    public boolean handleResponse(byte[] buf, int off, int len, long rxRawNanos) {
+        if (demobilised || !online) return false;
+        NtpPacket p;
+        try {
+            p = NtpPacket.decode(buf, off, len);
+        } catch (MalformedPacketException e) {
+            return false;
+        }
+        boolean modeOk = kind == Kind.PEER
+                ? p.mode() == NtpPacket.MODE_SYMMETRIC_PASSIVE || p.mode() == NtpPacket.MODE_SYMMETRIC_ACTIVE
+                : p.mode() == NtpPacket.MODE_SERVER;
+        if (!modeOk || p.version() < 1 || p.version() > 4) return false;
+        receivedPackets++;
+        boolean t1 = p.transmitTime() != lastRemoteTransmit;
+        boolean t2 = awaiting && p.originTime() == requestOrigin;
+        boolean t3 = p.receiveTime() != 0 && p.transmitTime() != 0;
+        if (!(t1 && t2 && t3)) {
+            lastTests = new TestBits(t1, t2, t3, false, false, false, false, false, false, false);
+            return false;
+        }
+        awaiting = false;
+        matchedResponses++;
+        lastRemoteTransmit = p.transmitTime();
+        if (p.stratum() == 0 && p.leap() == NtpPacket.LEAP_UNSYNCHRONISED) {
+            handleKod(p.referenceId());
+            return true;
+        }
+        rateLimited = false;
+
+        long t1n = requestTxCookedNanos;
+        long t4n = clock.cookedNanos(rxRawNanos);
+        long t2n = NtpTimestamp.toUnixNanos(p.receiveTime(), t1n);
+        long t3n = NtpTimestamp.toUnixNanos(p.transmitTime(), t1n);
+        double delay = ((t4n - t1n) - (t3n - t2n)) * 1e-9;
+        double theta = ((t2n - t1n) + (t3n - t4n)) * 0.5e-9;
+        double serverPrecision = Math.scalb(1.0, p.precisionLog2());
+        delay = Math.max(delay, Math.max(serverPrecision, LOCAL_PRECISION_SECONDS));
+        double rootDelay = NtpTimestamp.fromShort(p.rootDelay());
+        double rootDisp = NtpTimestamp.fromShort(p.rootDispersion());
+        double dispersion = serverPrecision + LOCAL_PRECISION_SECONDS + PHI * Math.max(0, (t4n - t1n) * 1e-9);
+
+        boolean t5 = true;
+        long refTimeNanos = p.referenceTime() == 0 ? 0 : NtpTimestamp.toUnixNanos(p.referenceTime(), t1n);
+        boolean t6 = p.leap() != NtpPacket.LEAP_UNSYNCHRONISED && p.stratum() >= 1 && p.stratum() <= 15
+                && (refTimeNanos == 0 || refTimeNanos <= t3n);
+        boolean t7 = rootDelay / 2 + rootDisp < MAX_ROOT_DISTANCE;
+        boolean tA = delay <= opts.maxDelaySeconds();
+        double minDelay = stats.size() > 0 ? stats.minDelaySeconds() : delay;
+        if (opts.minDelaySeconds() > 0) minDelay = opts.minDelaySeconds();
+        boolean tB = opts.maxDelayRatio() <= 0 || stats.size() < 1 || delay / minDelay <= opts.maxDelayRatio();
+        var est = stats.estimate();
+        boolean tC = opts.maxDelayDevRatio() <= 0 || est == null || stats.size() < 4
+                || delay - minDelay <= opts.maxDelayDevRatio() * Math.max(est.stdDevSeconds(), 1e-6);
+        boolean tD = true;
+        boolean headerOk = t5 && t6 && t7;
+        // chronyd 4.3 (observed with an unsynchronised server): when tests 5-7 fail, tests A-D are
+        // not evaluated (shown 0), nothing is measured, and the reach register gets no bit
+        if (!headerOk) {
+            tA = tB = tC = tD = false;
+        }
+        lastTests = new TestBits(true, true, true, t5, t6, t7, tA, tB, tC, tD);
+        lastRemoteRefId = p.referenceId();
+        boolean good = lastTests.allOk();
+        lastData = new NtpData(address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
+                rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? -theta : 0, headerOk ? delay : 0,
+                headerOk ? dispersion : 0, headerOk ? (t3n - t2n) * 1e-9 : 0, lastTests, requests, receivedPackets,
+                matchedResponses, validResponses + (good ? 1 : 0));
+        if (headerOk) {
+            // a valid reply from a synchronised server: reachable
+            int oldReach = reach;
+            reach |= 1;
+            if (oldReach == 0) listener.reachabilityChanged(this);
+        }
+        if (awaitingPresend) return true;
+        if (!good) {
+            log.debug("Source {} response failed tests {}", name, lastTests.render());
+            return true;
+        }
+        validResponses++;
+        lastStratum = p.stratum();
+        double correctedTheta = theta + opts.offsetSeconds()
+                + opts.asymmetry() * Math.max(0, delay - Math.min(minDelay, delay));
+        Sample s = new Sample(t1n + (t4n - t1n) / 2, -correctedTheta, delay, dispersion, rootDelay, rootDisp,
+                p.stratum(), p.leap());
+        lastLeap = p.leap();
+        if (opts.filter() > 1) {
+            filterBuffer.add(s);
+            if (filterBuffer.size() < opts.filter()) return true;
+            s = median(filterBuffer);
+            filterBuffer.clear();
+        }
+        lastOrigOffsetSeconds = s.offsetSeconds();
+        lastSampleCookedNanos = s.timeNanos();
+        stats.add(s);
+        if (burstRemaining > 0 && --burstGoodNeeded <= 0) {
+            burstRemaining = 0;
+            scheduleIn(Math.scalb(1.0, effectivePollLog2()));
+        }
+        adaptPoll();
+        listener.sampleAdded(this);
+        return true;
+    }
+
+    private static Sample median(List<Sample> buf) {
+        List<Sample> sorted = new ArrayList<>(buf);
+        sorted.sort(Comparator.comparingDouble(Sample::offsetSeconds));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private void handleKod(int code) {
+        String kiss = new String(ByteBuffer.allocate(4).putInt(code).array(), java.nio.charset.StandardCharsets.US_ASCII);
+        switch (kiss) {
+            case "RATE" -> {
+                // chronyd 4.3 (observed): the poll stays, bursts stop, and requests are spaced at least
+                // about 8 s apart while the server keeps answering RATE
+                kodRate++;
+                rateLimited = true;
+                burstRemaining = 0;
+                log.info("Received KoD RATE from {}", name);
+                scheduleIn(Math.max(RATE_MIN_INTERVAL_SECONDS, Math.scalb(1.0, effectivePollLog2())));
+            }
+            case "DENY", "RSTR" -> {
+                if (!demobiliseOnDeny) {
+                    // chronyd 4.3 (observed) keeps polling after an unauthenticated DENY/RSTR
+                    log.debug("Ignoring unauthenticated KoD {} from {}", kiss, name);
+                    return;
+                }
+                log.warn("Received KoD {} from {}, source demobilised", kiss, name);
+                demobilised = true;
+                cancelTimer();
+                int old = reach;
+                reach = 0;
+                if (old != 0) listener.reachabilityChanged(this);
+                listener.demobilised(this, kiss);
+            }
+            default -> log.debug("Ignoring KoD {} from {}", kiss, name);
+        }
+    }
+
+    private void adaptPoll() {
+        if (burstRemaining > 0) return;
+        var est = stats.estimate();
+        if (est == null) return;
+        int used = est.samplesUsed();
+        if (used >= opts.pollTarget()) pollScore += 0.5;
+        else if (used < opts.pollTarget() / 2) pollScore -= 0.5;
+        if (pollScore >= 1.0) {
+            pollScore = 0;
+            if (pollLog2 < opts.maxPollLog2()) {
+                pollLog2++;
+            }
+        } else if (pollScore <= -1.0) {
+            pollScore = 0;
+            if (pollLog2 > opts.minPollLog2()) pollLog2--;
+        }
+    }
+
+    // ---- accessors ----
+
+    @Override public String name() { return name; }
+
+    public SourceAddress sourceAddress() { return address; }
+
+    @Override public InetAddress address() { return address.address(); }
+
+    public Kind kind() { return kind; }
+
+    public SourceOptions options() { return opts; }
+
+    @Override public int refId() { return refId; }
+
+    @Override public SourceStats stats() { return stats; }
+
+    @Override public int reach() { return reach; }
+
+    @Override public boolean reachable() { return online && !demobilised && reach != 0; }
+
+    @Override public boolean prefer() { return opts.prefer(); }
+
+    @Override public boolean noselect() { return opts.noselect(); }
+
+    @Override public boolean trust() { return opts.trust(); }
+
+    @Override public boolean require() { return opts.require(); }
+
+    @Override public int minStratum() { return opts.minStratum(); }
+
+    public int pollLog2() { return effectivePollLog2(); }
+
+    public boolean online() { return online; }
+
+    public boolean demobilised() { return demobilised; }
+
+    public long requests() { return requests; }
+
+    public long validResponses() { return validResponses; }
+
+    public long kodRateCount() { return kodRate; }
+
+    public TestBits lastTests() { return lastTests; }
+
+    /** chronyc ntpdata for this source; null before the first genuine response. */
+    public NtpData ntpData() { return lastData; }
+
+    public int lastStratum() { return lastStratum; }
+
+    public int lastLeap() { return lastLeap; }
+
+    public int lastRemoteRefId() { return lastRemoteRefId; }
+
+    /** Cooked local time of the last sample (0 if none). */
+    public long lastSampleNanos() { return lastSampleCookedNanos; }
+
+    public double lastOrigOffsetSeconds() { return lastOrigOffsetSeconds; }
+
+    @Override
+    public String toString() {
+        return "NtpSource[" + name + " " + address + "]";
+    }
+}

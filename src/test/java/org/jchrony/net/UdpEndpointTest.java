@@ -1,0 +1,258 @@
+package org.jchrony.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jchrony.server.DatagramHandler;
+import org.jchrony.server.PeerAddress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Round trips through the real FFM sockets on loopback, driven by a Netty epoll loop. */
+class UdpEndpointTest {
+    private static IoEventLoopGroup group;
+
+    record Seen(PeerAddress peer, long rxNanos, String text, String thread) {}
+
+    @BeforeAll
+    static void start() {
+        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Echoes "re:" + request; throws on "throw"; answers "big" with a too-long reply. */
+    private static DatagramHandler recording(BlockingQueue<Seen> seen) {
+        return (in, len, peer, rx, out) -> {
+            String text = new String(in, 0, len, StandardCharsets.ISO_8859_1);
+            PeerAddress copy = new PeerAddress();
+            copy.copyFrom(peer);
+            seen.add(new Seen(copy, rx, text, Thread.currentThread().getName()));
+            if (text.equals("throw")) throw new IllegalStateException("handler failure (expected by test)");
+            if (text.equals("big")) return out.length + 1;
+            if (text.equals("silent")) return 0;
+            byte[] reply = ("re:" + text).getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(reply, 0, out, 0, reply.length);
+            return reply.length;
+        };
+    }
+
+    private static long nowNanos() {
+        Instant i = Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private static String roundTrip(DatagramSocket client, String text) throws Exception {
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        client.send(new DatagramPacket(b, b.length));
+        DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+        client.receive(p);
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void ipv4WildcardSocketAnswersFromTheAddressTheRequestWentTo() throws Exception {
+        BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        InetAddress any4 = InetAddress.getByName("0.0.0.0");
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(any4), 0, 2, UdpSocketOptions.DEFAULT, recording(seen));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+            int port = server.port(any4);
+            assertThat(port).isPositive();
+            assertThat(server.endpoints()).hasSize(2);
+            client.setSoTimeout(2000);
+            // connected to 127.0.0.3: the kernel delivers the reply only if it comes from 127.0.0.3
+            client.connect(InetAddress.getByName("127.0.0.3"), port);
+            long before = nowNanos();
+            assertThat(roundTrip(client, "hello")).isEqualTo("re:hello");
+            long after = nowNanos();
+            Seen s = seen.poll(1, TimeUnit.SECONDS);
+            assertThat(s).isNotNull();
+            assertThat(s.text()).isEqualTo("hello");
+            assertThat(s.peer().family()).isEqualTo(PeerAddress.INET4);
+            assertThat(s.peer().inet4()).isEqualTo(0x7f000001);
+            assertThat(s.peer().port()).isEqualTo(client.getLocalPort());
+            assertThat(java.util.Arrays.copyOf(s.peer().localAddress(), 4)).containsExactly(127, 0, 0, 3);
+            assertThat(s.peer().localIfIndex()).isPositive();
+            assertThat(s.rxNanos()).isBetween(before, after);
+            assertThat(s.thread()).doesNotContain("main");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(server.stats().received()).isEqualTo(1);
+            assertThat(server.stats().replied()).isEqualTo(1);
+            assertThat(server.stats().withoutKernelTimestamp()).isZero();
+        }
+    }
+
+    @Test
+    void ipv6LoopbackRoundTrip() throws Exception {
+        BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        InetAddress any6 = InetAddress.getByName("::");
+        InetAddress lo6 = InetAddress.getByName("::1");
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(any6), 0, 1, UdpSocketOptions.DEFAULT, recording(seen));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo6, 0))) {
+            client.setSoTimeout(2000);
+            client.connect(lo6, server.port(any6));
+            long before = nowNanos();
+            assertThat(roundTrip(client, "six")).isEqualTo("re:six");
+            long after = nowNanos();
+            Seen s = seen.poll(1, TimeUnit.SECONDS);
+            assertThat(s.peer().family()).isEqualTo(PeerAddress.INET6);
+            assertThat(s.peer().isLoopback()).isTrue();
+            assertThat(s.peer().port()).isEqualTo(client.getLocalPort());
+            assertThat(s.peer().localAddress()).isEqualTo(lo6.getAddress());
+            assertThat(s.rxNanos()).isBetween(before, after);
+        }
+    }
+
+    @Test
+    void ipv4SocketBoundToOneAddress() throws Exception {
+        BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(lo), 0, 1,
+                new UdpSocketOptions(false, null, 46, 1 << 20), recording(seen));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setSoTimeout(2000);
+            client.connect(lo, server.port(lo));
+            assertThat(roundTrip(client, "x")).isEqualTo("re:x");
+            assertThat(java.util.Arrays.copyOf(seen.take().peer().localAddress(), 4)).containsExactly(127, 0, 0, 1);
+        }
+    }
+
+    @Test
+    void malformedOversizedAndThrowingDatagramsNeverStopTheLoop() throws Exception {
+        BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(lo), 0, 1, UdpSocketOptions.DEFAULT, recording(seen));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setSoTimeout(300);
+            client.connect(lo, server.port(lo));
+            byte[] huge = new byte[UdpEndpoint.MAX_DATAGRAM + 1000];
+            client.send(new DatagramPacket(huge, huge.length));
+            client.send(new DatagramPacket(new byte[] {(byte) 0xe3, 0}, 2)); // a truncated NTP header
+            for (String s : List.of("throw", "big", "silent")) {
+                byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+                client.send(new DatagramPacket(b, b.length));
+            }
+            DatagramPacket first = new DatagramPacket(new byte[4096], 4096);
+            client.receive(first); // only the short datagram is echoed
+            assertThat(first.getLength()).isEqualTo(5);
+            assertThatThrownBy(() -> client.receive(new DatagramPacket(new byte[4096], 4096)))
+                    .isInstanceOf(SocketTimeoutException.class);
+            client.setSoTimeout(2000);
+            assertThat(roundTrip(client, "still alive")).isEqualTo("re:still alive");
+            long deadline = System.nanoTime() + 2_000_000_000L; // counters are updated after the send
+            while (server.stats().replied() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+            UdpEndpoint.Stats st = server.stats();
+            assertThat(st.received()).isEqualTo(6);
+            assertThat(st.truncated()).isEqualTo(1);
+            assertThat(st.handlerErrors()).isEqualTo(2); // the throw and the too-long reply
+            assertThat(st.replied()).isEqualTo(2);
+            assertThat(seen.stream().map(Seen::text)).contains("\u00e3\u0000", "throw", "big", "silent", "still alive");
+        }
+    }
+
+    @Test
+    void burstIsAnsweredCompletely() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(lo), 0, 1,
+                new UdpSocketOptions(false, null, 0, 1 << 20), recording(new LinkedBlockingQueue<>()));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setReceiveBufferSize(1 << 20);
+            client.setSoTimeout(2000);
+            client.connect(lo, server.port(lo));
+            int n = 200; // more than several recvmmsg batches
+            for (int i = 0; i < n; i++) {
+                byte[] b = ("m" + i).getBytes(StandardCharsets.ISO_8859_1);
+                client.send(new DatagramPacket(b, b.length));
+            }
+            java.util.Set<String> got = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                DatagramPacket p = new DatagramPacket(new byte[64], 64);
+                client.receive(p);
+                got.add(new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1));
+            }
+            assertThat(got).hasSize(n).contains("re:m0", "re:m199");
+        }
+    }
+
+    @Test
+    void bindFailuresNameAddressAndPort() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> UdpSocket.open(lo, port, UdpSocketOptions.DEFAULT))
+                    .isInstanceOf(SocketBindException.class)
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("EADDRINUSE")
+                    .satisfies(e -> assertThat(((SocketBindException) e).errno()).isEqualTo(Libc.EADDRINUSE));
+        }
+        InetAddress notMine = InetAddress.getByName("192.0.2.1");
+        assertThatThrownBy(() -> NtpServerSockets.open(group, List.of(notMine), 12345, 1, UdpSocketOptions.DEFAULT,
+                (in, len, peer, rx, out) -> 0))
+                .isInstanceOf(SocketBindException.class)
+                .hasMessageContaining("192.0.2.1:12345")
+                .hasMessageContaining("EADDRNOTAVAIL");
+        InetAddress lo6 = InetAddress.getByName("::1");
+        try (UdpSocket a = UdpSocket.open(lo6, 0, UdpSocketOptions.DEFAULT)) {
+            assertThatThrownBy(() -> UdpSocket.open(lo6, a.localPort(), UdpSocketOptions.DEFAULT))
+                    .isInstanceOf(SocketBindException.class)
+                    .hasMessageContaining("[0:0:0:0:0:0:0:1]:" + a.localPort());
+        }
+    }
+
+    @Test
+    void shuttingDownTheLoopsClosesTheSockets() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        IoEventLoopGroup own = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        NtpServerSockets server = NtpServerSockets.open(own, List.of(lo), 0, 1, UdpSocketOptions.DEFAULT, (in, len, p, rx, out) -> 0);
+        int port = server.port(lo);
+        assertThat(server.endpoints().get(0).socket().isOpen()).isTrue();
+        own.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close(); // closes on the caller's thread once the loop has gone (usually the loop did already)
+        assertThat(server.endpoints().get(0).socket().isOpen()).isFalse();
+        try (UdpSocket again = UdpSocket.open(lo, port, UdpSocketOptions.DEFAULT)) { // port free again
+            assertThat(again.localPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void reusePortLetsSeveralSocketsShareAPort() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        UdpSocketOptions reuse = UdpSocketOptions.DEFAULT.withReusePort(true);
+        try (UdpSocket a = UdpSocket.open(lo, 0, reuse); UdpSocket b = UdpSocket.open(lo, a.localPort(), reuse)) {
+            assertThat(b.localPort()).isEqualTo(a.localPort());
+            assertThat(a.timestamping()).isTrue();
+        }
+    }
+
+    @Test
+    void bindDeviceLo() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (UdpSocket s = UdpSocket.open(lo, 0, new UdpSocketOptions(false, "lo", 0, 0))) {
+            assertThat(s.localPort()).isPositive();
+        } catch (ErrnoException e) {
+            // SO_BINDTODEVICE needs CAP_NET_RAW on older kernels
+            assertThat(e.errno()).isEqualTo(Libc.EPERM);
+        }
+        assertThatThrownBy(() -> UdpSocket.open(lo, 0, new UdpSocketOptions(false, "nosuchdev0", 0, 0)))
+                .isInstanceOf(ErrnoException.class).hasMessageContaining("SO_BINDTODEVICE");
+    }
+}
