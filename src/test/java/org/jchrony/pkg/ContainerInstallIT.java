@@ -25,10 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Commands run inside through {@code nsenter -t <container PID 1> -a}; the host's chronyc and
  * ntpdig run in the container's network namespace only ({@code nsenter -n}) as the oracle
  * clients. Logs of the unit go to {@code target/container-test/install/}.
- *
- * <p>Tests tagged {@code daemon-pending} need the finished daemon (READY=1 through sd_notify,
- * command and NTP sockets, driftfile on stop); the build excludes that tag until the lead
- * wires the daemon: run them with {@code -Djchrony.pendingGroup=none}.
  */
 @Tag("system")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -124,7 +120,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(4)
-    @Tag("daemon-pending")
     void serviceBecomesActiveThroughSdNotify() throws InterruptedException {
         String state = waitForState(30);
         if (!state.equals("active")) {
@@ -138,7 +133,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(5)
-    @Tag("daemon-pending")
     void runsAsChronyWithOnlyItsCapabilities() {
         String pid = inside(10, "systemctl show -p MainPID --value jchronyd.service").output().trim();
         assertThat(pid).as("jchronyd main PID").isNotIn("", "0");
@@ -153,7 +147,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(6)
-    @Tag("daemon-pending")
     void chronycAndJchronycAnswerOverTheUnixSocket() {
         assertThat(inside(10, "test -S /run/chrony/chronyd.sock").exitCode()).as("/run/chrony/chronyd.sock").isZero();
         for (String client : List.of("jchronyc", "chronyc")) {
@@ -165,7 +158,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(7)
-    @Tag("daemon-pending")
     void debiansChronycAnswersOverUdp() {
         Assumptions.assumeTrue(PkgProcess.onPath("/usr/bin/chronyc"), "no host chronyc to use as the oracle");
         PkgProcess.Result r = inNetns(30, "/usr/bin/chronyc", "-n", "-h", "127.0.0.1", "tracking");
@@ -175,7 +167,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(8)
-    @Tag("daemon-pending")
     void anNtpClientGetsTime() {
         Assumptions.assumeTrue(PkgProcess.onPath("/usr/bin/ntpdig"), "no ntpdig on the host (apt-get install ntpsec-ntpdate)");
         PkgProcess.Result r = inNetns(30, "/usr/bin/ntpdig", "-t", "2", "127.0.0.1");
@@ -185,7 +176,6 @@ class ContainerInstallIT {
 
     @Test
     @Order(9)
-    @Tag("daemon-pending")
     void stopLeavesTheDriftfileWritten() {
         PkgProcess.Result stop = inside(60, "systemctl stop jchronyd.service");
         assertThat(stop.exitCode()).as(stop.output()).isZero();

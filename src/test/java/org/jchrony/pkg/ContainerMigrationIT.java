@@ -91,7 +91,6 @@ class ContainerMigrationIT {
 
     @Test
     @Order(3)
-    @Tag("daemon-pending")
     void debiansOwnChronycTalksToJchronydOverTheUnixSocket() throws Exception {
         Assumptions.assumeTrue(PkgProcess.onPath("/usr/bin/chronyc"), "no host chronyc (Debian's chrony 4.3) to copy in");
         // The real chronyc of this Debian release, run inside: its libraries are still there
