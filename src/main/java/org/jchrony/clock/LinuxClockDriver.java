@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * driver books the offset still to correct against CLOCK_REALTIME read after every kernel
  * call, and ends the slew with a timer on the injected {@link Scheduler}; if the timer runs
  * late, the overshoot is measured and slewed back the same way.</li>
- * <li><b>Step</b>: {@code ADJ_SETOFFSET|ADJ_NANO} with a normalised timespec; a pending slew
- * is discarded first.</li>
+ * <li><b>Step</b>: {@code ADJ_SETOFFSET|ADJ_NANO} with a normalised timespec; the offset a
+ * pending slew had still to correct is added to the step, and the slew ends.</li>
  * <li><b>Leap</b>: {@code STA_INS}/{@code STA_DEL} in {@code ADJ_STATUS} (chronyd's
  * {@code leapsecmode system}).</li>
  * <li><b>Sync status</b>: maxerror/esterror are set; {@code STA_UNSYNC} is cleared only when
@@ -171,6 +171,12 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
         return updateSlew(now);
     }
 
+    /**
+     * Steps by {@code -fastBySeconds} in corrected time, as {@link ClockDriver#step} says: the
+     * slew still pending is folded into the same step (the kernel clock jumps by
+     * {@code -(fastBySeconds + pending)}) and none remains, so {@code step(0)} finishes a slew
+     * at once, as {@code chronyc makestep} does.
+     */
     @Override
     public synchronized long step(double fastBySeconds) {
         if (!Double.isFinite(fastBySeconds)) {
@@ -178,13 +184,16 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
         }
         cancelTimer();
         long now = applyFrequency(baseFreqPpm);
+        advanceRegister(now);
         slewPpm = 0;
+        slewEndRawNanos = Long.MAX_VALUE;
+        double totalFastBy = fastBySeconds + offsetRegisterSeconds;
         offsetRegisterSeconds = 0;
-        long deltaNanos = Math.round(-fastBySeconds * 1e9);
+        long deltaNanos = Math.round(-totalFastBy * 1e9);
         kernel.adjust(Timex.stepBy(deltaNanos));
         long after = kernel.realtimeNanos();
         registerRawNanos = after;
-        log.info("System clock stepped by {} seconds", -fastBySeconds);
+        log.info("System clock stepped by {} seconds", -totalFastBy);
         return after;
     }
 
@@ -283,12 +292,12 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
 
     /** Sets the kernel frequency to {@code totalPpm} (quantised) and returns the raw time after. */
     private long applyFrequency(double totalPpm) {
-        TimexKernel.Result result = kernel.adjust(frequencyRequest(totalPpm));
+        Timex request = frequencyRequest(totalPpm);
+        TimexKernel.Result result = kernel.adjust(request);
         long after = kernel.realtimeNanos();
-        appliedFreqPpm = kernelFrequencyPpm(frequencyRequest(totalPpm));
-        if (result.timex().tickMicros() != 0) {
-            appliedFreqPpm = kernelFrequencyPpm(result.timex());
-        }
+        // What the kernel reports back is what it applies (it clamps freq to ±500 ppm).
+        Timex applied = result.timex().tickMicros() != 0 ? result.timex() : request;
+        appliedFreqPpm = kernelFrequencyPpm(applied);
         return after;
     }
 

@@ -19,6 +19,7 @@ import java.lang.invoke.VarHandle;
  * <p>A request with modes 0 only reads. Any other request needs CAP_SYS_TIME; without it the
  * call fails with EPERM, reported as {@link TimexException}. Thread-safe.
  */
+@SuppressWarnings("restricted") // FFM downcalls: the jar enables native access (Enable-Native-Access)
 public final class LinuxTimex implements TimexKernel {
 
     private static final int CLOCK_REALTIME = 0;
@@ -61,7 +62,7 @@ public final class LinuxTimex implements TimexKernel {
             if (ret < 0) {
                 int errno = (int) ERRNO.get(state, 0L);
                 throw new TimexException("clock_adjtime(CLOCK_REALTIME, modes=0x"
-                        + Integer.toHexString(request.modes()) + ")", errno);
+                        + Integer.toHexString(request.modes()) + ")", errno, request.modes() == 0);
             }
             return new Result(ret, Timex.decode(buf));
         } catch (TimexException | Error e) {

@@ -16,7 +16,20 @@ public final class TimexException extends RuntimeException {
     private final int errno;
 
     public TimexException(String call, int errno) {
-        super(message(call, errno));
+        this(call, errno, false);
+    }
+
+    /**
+     * @param readOnly the request changed nothing (modes 0): EPERM then comes from a seccomp
+     *     filter (systemd-nspawn blocks clock calls in containers without CAP_SYS_TIME), not
+     *     from a missing capability
+     */
+    public TimexException(String call, int errno, boolean readOnly) {
+        super(readOnly && errno == EPERM
+                ? call + " failed: EPERM (Operation not permitted) even though it only reads: a seccomp "
+                        + "filter forbids clock calls here (a container without CAP_SYS_TIME?); "
+                        + "start jchronyd with -x"
+                : message(call, errno));
         this.errno = errno;
     }
 

@@ -151,9 +151,7 @@ class LinuxClockDriverTest {
     }
 
     @Test
-    void stepDiscardsTheSlewAndSetsOffsetNormalised() {
-        driver.accrueOffset(0.010, 0.1);
-        advanceSeconds(1);
+    void stepSetsOffsetNormalised() {
         long before = kernel.nowNanos;
         long at = driver.step(0.3); // clock 0.3 s fast: step back
         Timex stepRequest = kernel.lastRequest();
@@ -163,7 +161,31 @@ class LinuxClockDriverTest {
         assertThat(kernel.steppedNanos).isEqualTo(-300_000_000L);
         assertThat(at).isEqualTo(before - 300_000_000L);
         assertThat(driver.offsetCorrectionSeconds(kernel.nowNanos)).isZero();
-        assertThat(kernel.totalPpm()).isCloseTo(0.0, within(SCALED_PPM));
+    }
+
+    @Test
+    void stepFoldsThePendingSlewIntoTheStep() {
+        driver.accrueOffset(0.010, 0.1); // −1000 ppm for 10 s
+        advanceSeconds(1);               // 9 ms still to correct
+        long raw = kernel.nowNanos;
+        double correctedBefore = raw / 1e9 + driver.offsetCorrectionSeconds(raw);
+        long at = driver.step(0.3);
+        assertThat(kernel.steppedNanos / 1e9).isCloseTo(-0.309, within(1e-9));
+        double correctedAfter = at / 1e9 + driver.offsetCorrectionSeconds(at);
+        assertThat(correctedAfter - correctedBefore).as("corrected time moves by exactly -0.3 s")
+                .isCloseTo(-0.3, within(1e-6));
+        assertThat(driver.offsetCorrectionSeconds(kernel.nowNanos)).isZero();
+        assertThat(kernel.totalPpm()).as("slew ended").isCloseTo(0.0, within(SCALED_PPM));
+        assertThat(scheduler.pendingCount()).isZero();
+        assertThat(driver.slewEndRawNanos()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void stepZeroFinishesAPendingSlewAtOnce() {
+        driver.accrueOffset(-0.004, 0.5); // 4 ms slow
+        driver.step(0);
+        assertThat(kernel.steppedNanos).isEqualTo(4_000_000L);
+        assertThat(driver.offsetCorrectionSeconds(kernel.nowNanos)).isZero();
         assertThat(scheduler.pendingCount()).isZero();
     }
 

@@ -86,5 +86,7 @@ class LinuxTimexEncodingTest {
         TimexException e = new TimexException("clock_adjtime(CLOCK_REALTIME, modes=0x2)", TimexException.EPERM);
         assertThat(e.isPermissionDenied()).isTrue();
         assertThat(e.getMessage()).contains("EPERM").contains("CAP_SYS_TIME").contains("-x");
+        TimexException read = new TimexException("clock_adjtime(CLOCK_REALTIME, modes=0x0)", TimexException.EPERM, true);
+        assertThat(read.getMessage()).contains("only reads").contains("seccomp").contains("-x");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -90,6 +91,24 @@ class ContainerMigrationIT {
 
     @Test
     @Order(3)
+    void debiansOwnChronycTalksToJchronydOverTheUnixSocket() throws Exception {
+        Assumptions.assumeTrue(PkgProcess.onPath("/usr/bin/chronyc"), "no host chronyc (Debian's chrony 4.3) to copy in");
+        // The real chronyc of this Debian release, run inside: its libraries are still there
+        // (chrony's dependencies stay installed), and its socket path is the container's.
+        container.copyIn(Path.of("/usr/bin/chronyc"), "/usr/local/bin/chronyc-debian");
+        assertThat(container.inside(10, "/usr/local/bin/chronyc-debian -v").output()).contains("chronyc (chrony) version");
+        container.inside(60, "systemctl restart jchronyd.service");
+        assertThat(container.waitForUnitState("jchronyd.service", 30)).as("jchronyd.service").isEqualTo("active");
+        for (String command : new String[] {"tracking", "sources", "sourcestats"}) {
+            PkgProcess.Result r = container.inside(30, "/usr/local/bin/chronyc-debian -n -h /run/chrony/chronyd.sock " + command);
+            assertThat(r.exitCode()).as("Debian chronyc " + command + ": " + r.output()).isZero();
+        }
+        assertThat(container.inside(30, "/usr/local/bin/chronyc-debian -n -h /run/chrony/chronyd.sock tracking").output())
+                .contains("Reference ID").contains("Stratum");
+    }
+
+    @Test
+    @Order(4)
     void chronyComesBackAfterJchronyIsRemoved() {
         PkgProcess.Result remove = container.inside(120, "dpkg -r jchrony");
         container.save("dpkg-remove.log", remove.output());

@@ -96,6 +96,27 @@ final class PkgContainer implements AutoCloseable {
         return PkgProcess.run(timeoutSeconds, cmd);
     }
 
+    /** Copies a host file into the running container (through /proc/PID/root), mode kept. */
+    void copyIn(Path hostFile, String containerPath) throws IOException {
+        Path target = Path.of("/proc", Long.toString(pid), "root").resolve(containerPath.substring(1));
+        Files.createDirectories(target.getParent());
+        Files.copy(hostFile, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /** Polls {@code systemctl is-active} until a settled state or the timeout. */
+    String waitForUnitState(String unit, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = inside(10, "systemctl is-active " + unit).output().trim();
+            if (state.equals("active") || state.equals("failed") || state.equals("inactive")) {
+                return state;
+            }
+            Thread.sleep(250);
+        }
+        return state;
+    }
+
     /** Writes {@code text} to the log directory (best effort). */
     void save(String name, String text) {
         saveTo(logs, name, text);
@@ -103,11 +124,16 @@ final class PkgContainer implements AutoCloseable {
 
     /** Saves the unit's journal and status, then halts the container (SIGTERM to nspawn). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         save("jchronyd.journal", inside(30, "journalctl --no-pager -o short-precise -u jchronyd.service").output());
         save("jchronyd.status", inside(30, "systemctl status --no-pager jchronyd.service").output());
         save("boot.journal", inside(30, "journalctl --no-pager -b -o short-precise").output());
-        stop(nspawn);
+        try {
+            stop(nspawn);
+        } catch (InterruptedException e) {
+            nspawn.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stop(Process nspawn) throws InterruptedException {
