@@ -114,6 +114,8 @@ import org.jchrony.config.Directive.TempComp;
  * @param ptpDomain default 123
  * @param nts NTS settings
  * @param ntpSignDSocket {@code ntpsigndsocket}
+ * @param metricsPort jchrony's {@code metricsport}, default 0 (no metrics endpoint)
+ * @param metricsBindAddress jchrony's {@code metricsbindaddress}, default 127.0.0.1
  * @param warnings the parse warnings, for the daemon to log
  */
 public record DaemonConfig(
@@ -198,6 +200,8 @@ public record DaemonConfig(
         int ptpDomain,
         NtsSettings nts,
         Optional<String> ntpSignDSocket,
+        int metricsPort,
+        IpAddress metricsBindAddress,
         List<String> warnings) {
 
     /** chronyd's default NTP port. */
@@ -408,6 +412,8 @@ public record DaemonConfig(
         int noCertTimeCheck;
         boolean noSystemCert;
         Optional<String> ntpSignDSocket = Optional.empty();
+        int metricsPort = 0;
+        IpAddress metricsBindAddress = IpAddress.ipv4Loopback();
         final List<String> warnings = new ArrayList<>();
 
         Builder(BuildDefaults build) {
@@ -431,6 +437,7 @@ public record DaemonConfig(
                         case ACQUISITIONPORT -> acquisitionPort = OptionalInt.of(p.port());
                         case NTSPORT -> ntsPort = p.port();
                         case PTPPORT -> ptpPort = p.port();
+                        case METRICSPORT -> metricsPort = p.port();
                         default -> throw unexpected(d);
                     }
                 }
@@ -525,6 +532,7 @@ public record DaemonConfig(
                                 bindAcqAddress6 = ba.address();
                             }
                         }
+                        case METRICSBINDADDRESS -> metricsBindAddress = ba.address();
                         case BINDCMDADDRESS -> {
                             if (v4) {
                                 bindCmdAddress4 = ba.address();
@@ -609,7 +617,7 @@ public record DaemonConfig(
                     leapSecMode, leapSecTz, leapSecList, rtcSync, rtcFile, rtcDevice, rtcOnUtc, hwclockFile,
                     rtcAutotrimSeconds, logs, logDir, logBanner, logChangeSeconds, mailOnChange, pidFile, keyFile,
                     dumpDir, user, lockAll, schedPriority, broadcasts, hwTimestamps, hwtsTimeoutSeconds, ptpPort,
-                    ptpDomain, nts, ntpSignDSocket, warnings);
+                    ptpDomain, nts, ntpSignDSocket, metricsPort, metricsBindAddress, warnings);
         }
     }
 }

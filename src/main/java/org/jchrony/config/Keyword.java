@@ -111,6 +111,10 @@ public enum Keyword {
     STRATUMWEIGHT("stratumweight", Support.IMPLEMENTED),
     TEMPCOMP("tempcomp", Support.NOT_IMPLEMENTED),
     USER("user", Support.IMPLEMENTED),
+    /** jchrony's own: the OpenMetrics endpoint's TCP port (0 = off, the default). Not in chrony. */
+    METRICSPORT("metricsport", Support.IMPLEMENTED),
+    /** jchrony's own: the metrics endpoint's address (default 127.0.0.1). Not in chrony. */
+    METRICSBINDADDRESS("metricsbindaddress", Support.IMPLEMENTED),
     // chronyd 4.8 logs "... directive is no longer supported" for these and goes on
     COMMANDKEY("commandkey", Support.OBSOLETE),
     GENERATECOMMANDKEY("generatecommandkey", Support.OBSOLETE),

@@ -51,7 +51,7 @@ final class LineParser {
             case DENY -> access(c, kw, false);
             case CMDALLOW -> access(c, kw, true);
             case CMDDENY -> access(c, kw, false);
-            case ACQUISITIONPORT, PORT, CMDPORT, NTSPORT, PTPPORT ->
+            case ACQUISITIONPORT, PORT, CMDPORT, NTSPORT, PTPPORT, METRICSPORT ->
                     new Directive.Port(loc, kw, c.intArg(0, 65535));
             case DSCP -> new Directive.IntSetting(loc, kw, c.intArg(0, 63));
             case LOGBANNER, MAXSAMPLES, MINSAMPLES, NOCERTTIMECHECK, NTSREFRESH, NTSROTATE, REFRESH ->
@@ -75,6 +75,10 @@ final class LineParser {
                 yield new Directive.BindAddress(loc, kw, IpAddress.parse(args).orElseThrow(c::parseError));
             }
             case BINDCMDADDRESS -> bindCmdAddress(c);
+            case METRICSBINDADDRESS -> {
+                c.checkArgs(1);
+                yield new Directive.BindAddress(loc, kw, IpAddress.parse(c.args).orElseThrow(c::parseError));
+            }
             case RATELIMIT -> rateLimit(c, kw, true);
             case NTSRATELIMIT, CMDRATELIMIT -> rateLimit(c, kw, false);
             case DRIFTFILE -> driftFile(c);

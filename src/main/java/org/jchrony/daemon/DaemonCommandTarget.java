@@ -57,6 +57,7 @@ final class DaemonCommandTarget implements CommandTarget {
     private final Consumer<LocalSettings> localChanged;
     private final java.util.function.Supplier<LocalSettings> localNow;
     private final java.util.function.Function<InetAddress, InetAddress> localAddressOf;
+    private final Runnable cycleLogs;
 
     /** chronyc local on/off: what the server should advertise when unsynchronised. */
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
@@ -64,7 +65,7 @@ final class DaemonCommandTarget implements CommandTarget {
     DaemonCommandTarget(SourceManager sources, ClientLog clientLog, AccessList ntpAccess, AccessList cmdAccess,
                         ClockDriver driver, TimeSource realtime, Runnable shutdown, Consumer<LocalSettings> localChanged,
                         java.util.function.Supplier<LocalSettings> localNow,
-                        java.util.function.Function<InetAddress, InetAddress> localAddressOf) {
+                        java.util.function.Function<InetAddress, InetAddress> localAddressOf, Runnable cycleLogs) {
         this.sources = sources;
         this.clientLog = clientLog;
         this.ntpAccess = ntpAccess;
@@ -75,6 +76,7 @@ final class DaemonCommandTarget implements CommandTarget {
         this.localChanged = localChanged;
         this.localNow = localNow;
         this.localAddressOf = localAddressOf;
+        this.cycleLogs = cycleLogs;
     }
 
     // ------------------------------------------------------------------ reports
@@ -365,7 +367,11 @@ final class DaemonCommandTarget implements CommandTarget {
                 sources.resetSources();
                 yield Status.SUCCESS;
             }
-            case DUMP, CYCLELOGS, REKEY, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
+            case CYCLELOGS -> {
+                cycleLogs.run();
+                yield Status.SUCCESS;
+            }
+            case DUMP, REKEY, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
             case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
     }

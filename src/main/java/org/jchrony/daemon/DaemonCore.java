@@ -92,6 +92,8 @@ final class DaemonCore implements AutoCloseable {
     private ClientSocket client6;
     private NtpServerSockets ntpSockets;
     private SdNotify notify;
+    private org.jchrony.logs.LogFiles logs;
+    private org.jchrony.logs.ClockChangeReporter clockChanges;
 
     DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
         this.cfg = cfg;
@@ -154,11 +156,16 @@ final class DaemonCore implements AutoCloseable {
 
         sources = new SourceManager(driver, scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
+        logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
+        opened.add(logs);
+        clockChanges = org.jchrony.logs.ClockChangeReporter.forConfig(cfg.logChangeSeconds(), cfg.mailOnChange());
+        sources.addSampleListener(this::logMeasurement);
         sources.addReferenceListener(new ReferenceListener() {
             @Override
             public void referenceUpdated(ReferenceState state) {
                 reference = state;
                 publishSnapshot();
+                logClockUpdate();
             }
 
             @Override
@@ -207,7 +214,7 @@ final class DaemonCore implements AutoCloseable {
                 shutdownRequest, s -> {
                     local = s;
                     publishSnapshot();
-                }, () -> local, upstreamLocalAddress::get);
+                }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
@@ -221,6 +228,14 @@ final class DaemonCore implements AutoCloseable {
         }
         if (!opts.oneShot()) cfg.bindCmdSocket().filter(p -> !p.isEmpty()).ifPresent(path -> openUnixCommandSocket(Path.of(path), commands));
 
+        if (cfg.metricsPort() != 0) {
+            var metrics = new org.jchrony.metrics.MetricsServer(InetAddress.getByAddress(cfg.metricsBindAddress().toBytes()),
+                    cfg.metricsPort(), coreGroup, coreLoop,
+                    () -> org.jchrony.metrics.MetricsSnapshot.of(sources, clientLog, realtime.realtimeNanos()));
+            metrics.start();
+            opened.add(metrics);
+        }
+
         for (Directive.NtpSource s : cfg.allSources()) addSource(s);
         sources.start();
 
@@ -230,6 +245,52 @@ final class DaemonCore implements AutoCloseable {
 
         notify = SdNotify.fromEnvironment();
         opened.add(notify);
+    }
+
+    /** measurements.log and statistics.log lines for a new sample (chronyd writes both per measurement). */
+    private void logMeasurement(org.jchrony.source.NtpSource source) {
+        long now = realtime.realtimeNanos();
+        var d = source.ntpData();
+        if (d != null && logs.wantsMeasurement(d.tests().allOk())) {
+            logs.write(org.jchrony.logs.LogEntries.measurement(now, d, source.pollLog2(), 1.0, false,
+                    org.jchrony.logs.LogEntry.TimestampSource.KERNEL, org.jchrony.logs.LogEntry.TimestampSource.KERNEL));
+        }
+        if (logs.enabled(org.jchrony.logs.LogFile.STATISTICS)) {
+            for (var st : sources.sourceStats()) {
+                if (st.address() != null && st.address().equals(source.address())) {
+                    logs.write(org.jchrony.logs.LogEntries.statistics(now, st, 0, 0, 0));
+                }
+            }
+        }
+    }
+
+    /** tracking.log and selection.log after a clock update; logchange/mailonchange. */
+    private void logClockUpdate() {
+        long now = realtime.realtimeNanos();
+        var t = sources.tracking();
+        if (logs.enabled(org.jchrony.logs.LogFile.TRACKING)) {
+            int combined = 0;
+            for (var sd : sources.sources()) {
+                if (sd.state() == org.jchrony.discipline.SourceState.SELECTED
+                        || sd.state() == org.jchrony.discipline.SourceState.COMBINED) combined++;
+            }
+            logs.write(org.jchrony.logs.LogEntries.tracking(now, t, combined, t.rmsOffsetSeconds(),
+                    t.currentCorrectionSeconds(), t.rootDelaySeconds() / 2 + t.rootDispersionSeconds()));
+        }
+        if (logs.enabled(org.jchrony.logs.LogFile.SELECTION)) {
+            for (var sd : sources.sources()) {
+                logs.write(org.jchrony.logs.LogEntries.selection(now, sd, 1.0, Math.max(0, sd.sinceSampleSeconds()),
+                        sd.latestOffsetSeconds() - sd.latestErrorSeconds(), sd.latestOffsetSeconds() + sd.latestErrorSeconds()));
+            }
+        }
+        var report = clockChanges.clockUpdated(t.lastOffsetSeconds());
+        if (report.logMessage() != null) LOG.warn("{}", report.logMessage());
+        if (report.mailMessage() != null) LOG.warn("{}", report.mailMessage());
+    }
+
+    /** chronyc cyclelogs: reopen the log files (after logrotate moved them). */
+    void cycleLogs() {
+        if (logs != null) logs.reopen();
     }
 
     /** Tells systemd we are up (Type=notify); nothing without $NOTIFY_SOCKET. */

@@ -51,6 +51,7 @@ public final class SourceManager {
         @Override
         public void sampleAdded(NtpSource source) {
             discipline.sampleAdded(source, byAddress.values());
+            for (java.util.function.Consumer<NtpSource> l : sampleListeners) l.accept(source);
         }
 
         @Override
@@ -63,6 +64,7 @@ public final class SourceManager {
             discipline.reselect(byAddress.values());
         }
     };
+    private final List<java.util.function.Consumer<NtpSource>> sampleListeners = new ArrayList<>();
     private boolean started;
     private boolean demobiliseOnDeny;
     private Scheduler.Timer poolTimer;
@@ -80,6 +82,11 @@ public final class SourceManager {
     public Discipline discipline() { return discipline; }
 
     public LocalClock clock() { return clock; }
+
+    /** Called (on the core thread) after each measurement that became a sample, after the discipline saw it. */
+    public void addSampleListener(java.util.function.Consumer<NtpSource> l) {
+        sampleListeners.add(l);
+    }
 
     public void addReferenceListener(ReferenceListener l) {
         discipline.addListener(l);

@@ -204,4 +204,15 @@ class DaemonConfigTest {
                 "cli:5: smoothtime directive is not supported by jchronyd and is ignored"), r.warnings());
         assertEquals(r.warnings(), DaemonConfig.from(r).warnings());
     }
+
+    @Test
+    void metricsEndpointIsOffByDefaultAndConfigurable() throws ConfigException {
+        DaemonConfig d = DaemonConfig.from(ConfigParser.parseLines(java.util.List.of(), "t"));
+        org.assertj.core.api.Assertions.assertThat(d.metricsPort()).isZero();
+        org.assertj.core.api.Assertions.assertThat(d.metricsBindAddress()).isEqualTo(IpAddress.ipv4Loopback());
+        DaemonConfig m = DaemonConfig.from(ConfigParser.parseLines(
+                java.util.List.of("metricsport 9123", "metricsbindaddress 127.0.0.2"), "t"));
+        org.assertj.core.api.Assertions.assertThat(m.metricsPort()).isEqualTo(9123);
+        org.assertj.core.api.Assertions.assertThat(m.metricsBindAddress()).isEqualTo(IpAddress.parse("127.0.0.2").orElseThrow());
+    }
 }

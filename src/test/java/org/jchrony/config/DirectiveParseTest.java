@@ -41,6 +41,8 @@ class DirectiveParseTest {
                 Arguments.of("port 0", new Directive.Port(L, Keyword.PORT, 0)),
                 Arguments.of("PORT 11123", new Directive.Port(L, Keyword.PORT, 11123)),
                 Arguments.of("cmdport 65535", new Directive.Port(L, Keyword.CMDPORT, 65535)),
+                Arguments.of("metricsport 9123", new Directive.Port(L, Keyword.METRICSPORT, 9123)),
+                Arguments.of("metricsbindaddress ::1", new Directive.BindAddress(L, Keyword.METRICSBINDADDRESS, ip("::1"))),
                 Arguments.of("ntsport 4461", new Directive.Port(L, Keyword.NTSPORT, 4461)),
                 Arguments.of("ptpport 319", new Directive.Port(L, Keyword.PTPPORT, 319)),
                 Arguments.of("dscp 46", new Directive.IntSetting(L, Keyword.DSCP, 46)),
