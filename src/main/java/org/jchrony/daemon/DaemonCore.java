@@ -145,7 +145,8 @@ final class DaemonCore implements AutoCloseable {
             driver = new NullClockDriver(realtime);
         } else {
             try {
-                LinuxClockDriver linux = new LinuxClockDriver(scheduler, cfg.rtcSync());
+                LinuxClockDriver linux = new LinuxClockDriver(new org.jchrony.clock.LinuxTimex(), scheduler,
+                        cfg.maxSlewRatePpm(), cfg.rtcSync());
                 opened.add(linux);
                 driver = linux;
             } catch (RuntimeException e) {
