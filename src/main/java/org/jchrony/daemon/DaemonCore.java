@@ -136,8 +136,19 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void startOnCore() throws Exception {
-        precisionLog2 = cfg.clockPrecisionSeconds() > 0
-                ? ClockPrecision.log2(Math.round(cfg.clockPrecisionSeconds() * 1e9)) : ClockPrecision.measureLog2();
+        if (cfg.clockPrecisionSeconds() > 0) {
+            precisionLog2 = ClockPrecision.log2(Math.round(cfg.clockPrecisionSeconds() * 1e9));
+        } else {
+            // Measuring takes about half a second (it needs a warmed-up clock read): serve with
+            // the usual value meanwhile and publish the measured one when it is known.
+            Thread.ofPlatform().daemon().name("jchronyd-precision").start(() -> {
+                int measured = ClockPrecision.measureLog2();
+                coreLoop.execute(() -> {
+                    precisionLog2 = measured;
+                    publishSnapshot();
+                });
+            });
+        }
         publishSnapshot();
 
         // The clock: -x keeps the system clock untouched and disciplines a virtual one.
