@@ -215,6 +215,21 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
         return kernel.realtimeNanos();
     }
 
+    /** {@code ADJ_TAI}: the value goes in the {@code constant} field of struct timex. */
+    static final int ADJ_TAI = 0x0080;
+
+    /**
+     * Tells the kernel TAI−UTC ({@code ADJ_TAI}), as chronyd does with {@code leapsectz}/{@code leapseclist}
+     * in {@code leapsecmode system}; CLOCK_TAI then reads correctly.
+     */
+    public synchronized long setTaiOffset(int taiMinusUtcSeconds) {
+        if (taiMinusUtcSeconds < 0 || taiMinusUtcSeconds > 1000) {
+            throw new IllegalArgumentException("implausible TAI-UTC offset: " + taiMinusUtcSeconds);
+        }
+        kernel.adjust(new Timex(ADJ_TAI, 0, 0, 0, 0, 0, taiMinusUtcSeconds, 0, 0, 0, 0, 0, 0));
+        return kernel.realtimeNanos();
+    }
+
     @Override
     public synchronized void setSyncStatus(boolean synchronised, double estErrorSeconds, double maxErrorSeconds) {
         unsync = !(synchronised && rtcSync);
