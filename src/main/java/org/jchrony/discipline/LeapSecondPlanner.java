@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * rate. {@link LeapMode#IGNORE}: nothing is done to the clock.</li>
  * <li>After the leap second the status returns to normal and the listeners are told, so the NTP
  * server stops announcing it.</li>
+ * <li>Log messages at the leap second use chronyd's wording ("System clock was stepped for leap
+ * second", "Adjusting system clock for leap second", "Ignoring leap second").</li>
  * </ul>
  *
  * <p>Times are "cooked" local time (raw clock + pending correction, ≈ UTC), Unix nanoseconds. The
@@ -233,7 +235,7 @@ public final class LeapSecondPlanner {
         leapsApplied++;
         switch (mode) {
             case SYSTEM -> {
-                log.info("Leap second {} by the kernel at midnight", insert ? "inserted" : "deleted");
+                log.debug("Waiting for system clock leap second correction");
                 // Withdraw the request once the kernel has acted (it keeps STA_INS/STA_DEL otherwise).
                 timer = scheduler.schedule(SYSTEM_CLEAR_DELAY_NANOS, () -> {
                     timer = null;
@@ -242,15 +244,14 @@ public final class LeapSecondPlanner {
             }
             case STEP -> {
                 driver.step(insert ? 1.0 : -1.0);
-                log.info("System clock stepped {} for leap second", insert ? "back by 1 second" : "forward by 1 second");
+                log.warn("System clock was stepped for leap second");
             }
             case SLEW -> {
                 // Correct the whole second as fast as the driver allows (it caps at maxslewrate).
                 driver.accrueOffset(insert ? 1.0 : -1.0, 1.0);
-                log.info("Slewing the clock {} by 1 second for leap second", insert ? "back" : "forward");
+                log.warn("Adjusting system clock for leap second");
             }
-            case IGNORE -> log.info("Leap second {}; the clock is left alone (leapsecmode ignore)",
-                    insert ? "inserted" : "deleted");
+            case IGNORE -> log.warn("Ignoring leap second");
         }
         setStatus(NORMAL);
     }
