@@ -180,6 +180,34 @@ class LeapSecondPlannerTest {
                     .orElseThrow();
         }
 
+        final List<long[]> served = new ArrayList<>(); // {true time, LI of an NTP reply}
+
+        /** The LI an NTP client gets from us now: reference → ServerSnapshot (as DaemonCore publishes it) → Responder. */
+        int servedLeapIndicator() {
+            ReferenceState ref = discipline.reference();
+            org.jchrony.server.ServerSnapshot snap = org.jchrony.server.ServerSnapshot.synchronised(ref.leap(),
+                    ref.stratum(), ref.refId(), ref.refTimeNanos(), ref.rootDelaySeconds(), ref.rootDispersionSeconds(),
+                    ref.dispersionRatePpm() * 1e-6, -20);
+            org.jchrony.server.AccessList all = new org.jchrony.server.AccessList();
+            all.add(true, false, null, 0);
+            org.jchrony.server.Responder responder = new org.jchrony.server.Responder(
+                    new org.jchrony.server.ServerSnapshotHolder(snap), this::cooked, all,
+                    org.jchrony.server.ClientLog.unlimited(new java.util.SplittableRandom(1)), null,
+                    new java.util.SplittableRandom(2));
+            org.jchrony.server.PeerAddress peer = new org.jchrony.server.PeerAddress();
+            peer.setInet4(0x0a000001, 40123);
+            byte[] request = new byte[48];
+            request[0] = (byte) (4 << 3 | 3);
+            byte[] out = new byte[512];
+            int n = responder.handle(request, 48, peer, cooked(), out);
+            assertThat(n).isEqualTo(48);
+            return (out[0] & 0xff) >>> 6;
+        }
+
+        void askAsAClientAt(long... trueTimes) {
+            for (long t : trueTimes) sched.schedule(t - START, () -> served.add(new long[] {sched.now(), servedLeapIndicator()}));
+        }
+
         int leapAnnouncedAt(long t) {
             int leap = 3;
             for (long[] a : announced) if (a[0] <= t) leap = (int) a[1];
@@ -203,6 +231,7 @@ class LeapSecondPlannerTest {
     @Test
     void systemModeTheKernelInsertsTheSecondAndTheRequestIsWithdrawnAfterwards() {
         Run r = new Run(LeapMode.SYSTEM, 1, LeapSecondPlannerTest::announcesInsertInDecember, null);
+        r.askAsAClientAt(DEC31 - 600 * S, DEC31 + 3600 * S, MIDNIGHT - 2 * S, MIDNIGHT + 2 * S, MIDNIGHT + 300 * S);
         r.runUntil(MIDNIGHT - 30 * S);
         assertThat(r.planner.mode()).isEqualTo(LeapMode.SYSTEM);
         assertThat(r.discipline.tracking().leap()).isEqualTo(1);
@@ -222,6 +251,8 @@ class LeapSecondPlannerTest {
         assertThat(r.samplesSkipped).isPositive();
         assertAnnouncedOnTheLastDayOnly(r);
         assertThat(r.planner.leapsApplied()).isEqualTo(1);
+        // what NTP clients are told: LI=1 on 31 December only
+        assertThat(r.served).extracting(a -> a[1]).containsExactly(0L, 1L, 1L, 0L, 0L);
     }
 
     @Test
