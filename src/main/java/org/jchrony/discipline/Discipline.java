@@ -84,8 +84,7 @@ public final class Discipline {
     public LeapSecondPlanner leapPlanner() { return leapPlanner; }
 
     private void leapStatusChanged(int status) {
-        if (inReferenceUpdate || status == LeapSecondPlanner.UNSYNCHRONISED || !reference.synchronised()
-                || status == leap) {
+        if (inReferenceUpdate || !reference.synchronised() || status == leap) {
             return;
         }
         leap = status;

@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
  * {@link #isLeapSecondClose} tells the discipline and sources to leave the clock alone).</li>
  * <li>{@link LeapMode#SYSTEM}: the kernel is told ({@link ClockDriver#setLeap} +1/−1) on the leap
  * day and inserts/deletes the second itself at midnight; the request is withdrawn ({@code setLeap(0)})
- * a few seconds after midnight, or as soon as the status is no longer insert/delete. A driver that
+ * 2 s after the leap second starts, or as soon as the status is no longer insert/delete. A driver that
  * does not control the system clock (-x) cannot do it, so SYSTEM falls back to STEP, as in chronyd.
  * {@link LeapMode#STEP}: {@code step(+1)} at 00:00:00 (insert) or {@code step(−1)} at 23:59:59
  * (delete). {@link LeapMode#SLEW}: the same second accrued as an offset to slew at the driver's max
  * rate. {@link LeapMode#IGNORE}: nothing is done to the clock.</li>
- * <li>After the leap second the status returns to normal and the listeners are told, so the NTP
- * server stops announcing it.</li>
+ * <li>For 2 s from the start of the leap second the announced leap indicator is "unsynchronised"
+ * (the time is not valid then); after that the status is normal and the listeners are told, so the
+ * NTP server stops announcing the leap.</li>
  * <li>Log messages at the leap second use chronyd's wording ("System clock was stepped for leap
  * second", "Adjusting system clock for leap second", "Ignoring leap second").</li>
  * </ul>
@@ -53,12 +54,18 @@ public final class LeapSecondPlanner {
 
     /** No status change and no clock update this close to the leap second. */
     public static final int CLOSE_WINDOW_SECONDS = 5;
-    /** In SYSTEM mode the kernel request is withdrawn this long after midnight (kernel is done by then). */
-    static final long SYSTEM_CLEAR_DELAY_NANOS = 3_000_000_000L;
+    /**
+     * How long after the leap second starts it is "in progress", as chronyd: the server announces
+     * "unsynchronised" meanwhile (23:59:60 has no Unix representation), and in SYSTEM mode the kernel
+     * request is withdrawn at its end (the kernel is done by then).
+     */
+    static final long LEAP_IN_PROGRESS_NANOS = 2_000_000_000L;
     private static final long NANOS = 1_000_000_000L;
     private static final long DAY_NANOS = LeapTable.SECONDS_PER_DAY * NANOS;
     /** A timer firing this close before its target counts as on time. */
     private static final long ON_TIME_NANOS = 1_000;
+    /** The last stretch before the leap second, waited for with one exact timer. */
+    private static final long APPROACH_NANOS = 2 * NANOS;
 
     private final ClockDriver driver;
     private final Scheduler scheduler;
@@ -68,8 +75,11 @@ public final class LeapSecondPlanner {
 
     private LeapTable table;
     private int status = UNSYNCHRONISED;
+    private boolean leapInProgress;
+    private int lastAnnounced = UNSYNCHRONISED;
     private int kernelLeap;
     private Scheduler.Timer timer;
+    private boolean finalApproach;
     /** Midnight (cooked Unix ns) ending the day of the pending leap, or 0. */
     private long pendingMidnightNanos;
     /** Midnight of the last leap carried out, or 0 (keeps the close window after it). */
@@ -98,7 +108,10 @@ public final class LeapSecondPlanner {
 
     public LeapMode configuredMode() { return configuredMode; }
 
-    /** Called with the new status whenever it changes (the discipline republishes its reference). */
+    /**
+     * Called with the new {@link #announcedLeap()} whenever it changes (the discipline republishes its
+     * reference, so the NTP server follows).
+     */
     public void addStatusListener(IntConsumer listener) {
         listeners.add(listener);
     }
@@ -116,6 +129,17 @@ public final class LeapSecondPlanner {
     /** Current status: {@link #NORMAL}, {@link #INSERT}, {@link #DELETE} or {@link #UNSYNCHRONISED}. */
     public int status() { return status; }
 
+    /**
+     * The leap indicator to announce to NTP clients: {@link #status()}, except {@link #UNSYNCHRONISED}
+     * for {@value #LEAP_IN_PROGRESS_NANOS} ns from the start of the leap second, as chronyd does.
+     */
+    public int announcedLeap() {
+        return leapInProgress ? UNSYNCHRONISED : status;
+    }
+
+    /** Whether the leap second is being carried out now (the 2 s from its start). */
+    public boolean leapInProgress() { return leapInProgress; }
+
     /** What the kernel was last told: +1, −1 or 0. */
     public int kernelLeap() { return kernelLeap; }
 
@@ -128,6 +152,7 @@ public final class LeapSecondPlanner {
      * arranges the leap. Returns the status to announce.
      */
     public int onReferenceUpdate(long cookedNanos, int sourcesVote) {
+        if (leapInProgress) return announcedLeap();
         if (isLeapSecondClose(cookedNanos)) {
             return status == UNSYNCHRONISED ? NORMAL : status;
         }
@@ -141,13 +166,14 @@ public final class LeapSecondPlanner {
             leap = NORMAL;
         }
         apply(leap, cookedNanos);
-        return status;
+        return announcedLeap();
     }
 
     /** The clock is no longer synchronised: status 3, the kernel request withdrawn, no leap planned. */
     public void onUnsynchronised() {
         cancelTimer();
         pendingMidnightNanos = 0;
+        leapInProgress = false;
         setKernelLeap(0);
         setStatus(UNSYNCHRONISED);
     }
@@ -206,42 +232,48 @@ public final class LeapSecondPlanner {
     }
 
     private void armFor(long cookedNanos) {
-        // status is set after apply(); compute the target from the leap being planned
-        long target = pendingMidnightNanos;
-        long remaining = target - NANOS - cookedNanos; // the earlier of the two possible instants
-        long delay = remaining > 2 * NANOS ? remaining - Math.max(NANOS, remaining / 1000) : Math.max(0, remaining);
+        // the earlier of the two possible instants (a delete acts at 23:59:59); onTimer() refines it
+        long remaining = pendingMidnightNanos - NANOS - cookedNanos;
+        long delay = remaining > APPROACH_NANOS ? remaining - Math.max(NANOS, remaining / 1000) : 0;
         timer = scheduler.schedule(delay, this::onTimer);
     }
 
+    /**
+     * Re-arms until the last {@value #APPROACH_NANOS} ns, then waits exactly the time left and acts
+     * when that timer fires without looking at the clock again: in SYSTEM mode the kernel steps the
+     * clock back at that very instant, and re-reading it would make us wait for midnight twice.
+     */
     private void onTimer() {
         timer = null;
-        if (pendingMidnightNanos == 0 || (status != INSERT && status != DELETE)) return;
-        long now = cookedNow();
-        long target = actionNanos();
-        long remaining = target - now;
-        if (remaining > ON_TIME_NANOS) {
-            long delay = remaining > 2 * NANOS ? remaining - Math.max(NANOS, remaining / 1000) : remaining;
-            timer = scheduler.schedule(delay, this::onTimer);
+        if (leapInProgress || pendingMidnightNanos == 0 || (status != INSERT && status != DELETE)) {
+            finalApproach = false;
             return;
         }
-        carryOut(now);
+        if (finalApproach) {
+            finalApproach = false;
+            carryOut();
+            return;
+        }
+        long remaining = actionNanos() - cookedNow();
+        if (remaining <= ON_TIME_NANOS) {
+            carryOut();
+        } else if (remaining <= APPROACH_NANOS) {
+            finalApproach = true;
+            timer = scheduler.schedule(remaining, this::onTimer);
+        } else {
+            timer = scheduler.schedule(remaining - Math.max(NANOS, remaining / 1000), this::onTimer);
+        }
     }
 
-    private void carryOut(long cookedNanos) {
+    private void carryOut() {
         boolean insert = status == INSERT;
         long midnight = pendingMidnightNanos;
         pendingMidnightNanos = 0;
         lastLeapMidnightNanos = midnight;
         leapsApplied++;
+        leapInProgress = true;
         switch (mode) {
-            case SYSTEM -> {
-                log.debug("Waiting for system clock leap second correction");
-                // Withdraw the request once the kernel has acted (it keeps STA_INS/STA_DEL otherwise).
-                timer = scheduler.schedule(SYSTEM_CLEAR_DELAY_NANOS, () -> {
-                    timer = null;
-                    setKernelLeap(0);
-                });
-            }
+            case SYSTEM -> log.debug("Waiting for system clock leap second correction");
             case STEP -> {
                 driver.step(insert ? 1.0 : -1.0);
                 log.warn("System clock was stepped for leap second");
@@ -253,7 +285,16 @@ public final class LeapSecondPlanner {
             }
             case IGNORE -> log.warn("Ignoring leap second");
         }
-        setStatus(NORMAL);
+        status = NORMAL;
+        announce();
+        // The end of the leap second: announce normally again and, in SYSTEM mode, withdraw the kernel
+        // request once the kernel has acted (it keeps STA_INS/STA_DEL set otherwise).
+        timer = scheduler.schedule(LEAP_IN_PROGRESS_NANOS, () -> {
+            timer = null;
+            leapInProgress = false;
+            setKernelLeap(0);
+            announce();
+        });
     }
 
     private long cookedNow() {
@@ -269,12 +310,19 @@ public final class LeapSecondPlanner {
     }
 
     private void setStatus(int newStatus) {
-        if (newStatus == status) return;
         status = newStatus;
-        for (IntConsumer l : listeners) l.accept(newStatus);
+        announce();
+    }
+
+    private void announce() {
+        int a = announcedLeap();
+        if (a == lastAnnounced) return;
+        lastAnnounced = a;
+        for (IntConsumer l : listeners) l.accept(a);
     }
 
     private void cancelTimer() {
+        finalApproach = false;
         if (timer != null) {
             timer.cancel();
             timer = null;
