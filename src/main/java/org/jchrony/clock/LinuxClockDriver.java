@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * driver books the offset still to correct against CLOCK_REALTIME read after every kernel
  * call, and ends the slew with a timer on the injected {@link Scheduler}; if the timer runs
  * late, the overshoot is measured and slewed back the same way.</li>
- * <li><b>Step</b>: {@code ADJ_SETOFFSET|ADJ_NANO} with a normalised timespec; the offset a
- * pending slew had still to correct is added to the step, and the slew ends.</li>
+ * <li><b>Step</b>: {@code ADJ_SETOFFSET|ADJ_NANO} with a normalised timespec; the part of a
+ * pending slew not yet done is folded into the step (the raw clock jumps by it too) and the slew
+ * ends, so {@code step(0)} completes a slew at once, as {@code chronyc makestep}.</li>
  * <li><b>Leap</b>: {@code STA_INS}/{@code STA_DEL} in {@code ADJ_STATUS} (chronyd's
  * {@code leapsecmode system}).</li>
  * <li><b>Sync status</b>: maxerror/esterror are set; {@code STA_UNSYNC} is cleared only when
@@ -184,16 +185,23 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
         }
         cancelTimer();
         long now = applyFrequency(baseFreqPpm);
+        // Book the slew done up to the frequency change; what is left is folded into the step, so
+        // the corrected time moves by exactly -fastBySeconds (ClockDriver#step).
         advanceRegister(now);
+        double pendingFastBySeconds = offsetRegisterSeconds;
         slewPpm = 0;
         slewEndRawNanos = Long.MAX_VALUE;
-        double totalFastBy = fastBySeconds + offsetRegisterSeconds;
         offsetRegisterSeconds = 0;
-        long deltaNanos = Math.round(-totalFastBy * 1e9);
-        kernel.adjust(Timex.stepBy(deltaNanos));
+        double totalFastBySeconds = fastBySeconds + pendingFastBySeconds;
+        long deltaNanos = Math.round(-totalFastBySeconds * 1e9);
+        if (deltaNanos != 0) {
+            kernel.adjust(Timex.stepBy(deltaNanos));
+        }
         long after = kernel.realtimeNanos();
         registerRawNanos = after;
-        log.info("System clock stepped by {} seconds", -totalFastBy);
+        if (deltaNanos != 0) {
+            log.debug("kernel clock stepped by {} seconds", -totalFastBySeconds);
+        }
         return after;
     }
 
@@ -210,6 +218,21 @@ public final class LinuxClockDriver implements ClockDriver, AutoCloseable {
         }
         this.leap = leap;
         writeStatus(null);
+        return kernel.realtimeNanos();
+    }
+
+    /** {@code ADJ_TAI}: the value goes in the {@code constant} field of struct timex. */
+    static final int ADJ_TAI = 0x0080;
+
+    /**
+     * Tells the kernel TAI−UTC ({@code ADJ_TAI}), as chronyd does with {@code leapsectz}/{@code leapseclist}
+     * in {@code leapsecmode system}; CLOCK_TAI then reads correctly.
+     */
+    public synchronized long setTaiOffset(int taiMinusUtcSeconds) {
+        if (taiMinusUtcSeconds < 0 || taiMinusUtcSeconds > 1000) {
+            throw new IllegalArgumentException("implausible TAI-UTC offset: " + taiMinusUtcSeconds);
+        }
+        kernel.adjust(new Timex(ADJ_TAI, 0, 0, 0, 0, 0, taiMinusUtcSeconds, 0, 0, 0, 0, 0, 0));
         return kernel.realtimeNanos();
     }
 

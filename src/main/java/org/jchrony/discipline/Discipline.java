@@ -53,6 +53,8 @@ public final class Discipline {
     private double residualFreqPpm;
     private double skewPpm = 2000;
     private int leap = 3;
+    private LeapSecondPlanner leapPlanner;
+    private boolean inReferenceUpdate;
     private int steps;
 
     /** Per-source result of the last selection. */
@@ -65,6 +67,31 @@ public final class Discipline {
 
     public void addListener(ReferenceListener l) {
         listeners.add(l);
+    }
+
+    /**
+     * Hands leap-second decisions to {@code planner} (leapsecmode, leapsectz/leapseclist): from now
+     * on the sources' majority vote goes through it, it alone talks to {@code ClockDriver.setLeap},
+     * clock updates are skipped while it says a leap second is close, and when it changes the status
+     * (e.g. back to normal after midnight) the reference is republished with the new leap indicator.
+     * Without a planner the majority vote is announced and given to the driver directly.
+     */
+    public void setLeapPlanner(LeapSecondPlanner planner) {
+        this.leapPlanner = planner;
+        planner.addStatusListener(this::leapStatusChanged);
+    }
+
+    public LeapSecondPlanner leapPlanner() { return leapPlanner; }
+
+    private void leapStatusChanged(int status) {
+        if (inReferenceUpdate || !reference.synchronised() || status == leap) {
+            return;
+        }
+        leap = status;
+        ReferenceState r = reference;
+        reference = new ReferenceState(true, status, r.stratum(), r.refId(), r.refTimeNanos(), r.rootDelaySeconds(),
+                r.rootDispersionSeconds(), r.dispersionRatePpm());
+        for (ReferenceListener l : listeners) l.referenceUpdated(reference);
     }
 
     public DisciplineConfig config() { return cfg; }
@@ -147,6 +174,8 @@ public final class Discipline {
         long now = clock.nowNanos();
         List<SelectableSource> combined = select(all, now);
         if (combined.isEmpty() || !combined.contains(updated)) return;
+        // chronyd leaves the clock alone within a few seconds of a leap second
+        if (leapPlanner != null && leapPlanner.isLeapSecondClose(now)) return;
         updateReference(combined, all, now);
     }
 
@@ -361,7 +390,15 @@ public final class Discipline {
             if (l == 2) del++;
         }
         int newLeap = 2 * ins > combined.size() ? 1 : 2 * del > combined.size() ? 2 : 0;
-        if (newLeap != leap) {
+        if (leapPlanner != null) {
+            // leapsectz/leapseclist, the June/December rule and leapsecmode decide (the planner sets the kernel)
+            inReferenceUpdate = true;
+            try {
+                leap = leapPlanner.onReferenceUpdate(now, newLeap);
+            } finally {
+                inReferenceUpdate = false;
+            }
+        } else if (newLeap != leap) {
             driver.setLeap(newLeap == 1 ? 1 : newLeap == 2 ? -1 : 0);
             leap = newLeap;
         }

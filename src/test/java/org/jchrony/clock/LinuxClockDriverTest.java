@@ -151,15 +151,20 @@ class LinuxClockDriverTest {
     }
 
     @Test
-    void stepSetsOffsetNormalised() {
+    void stepFoldsInThePendingSlewAndSetsOffsetNormalised() {
+        driver.accrueOffset(0.010, 0.1); // -1000 ppm: 1 ms per second
+        advanceSeconds(1);
         long before = kernel.nowNanos;
-        long at = driver.step(0.3); // clock 0.3 s fast: step back
+        double cookedBefore = before * 1e-9 + driver.offsetCorrectionSeconds(before);
+        long at = driver.step(0.3); // clock 0.3 s fast: step back, plus the 9 ms still to slew
         Timex stepRequest = kernel.lastRequest();
         assertThat(stepRequest.modes()).isEqualTo(Timex.ADJ_SETOFFSET | Timex.ADJ_NANO);
         assertThat(stepRequest.timeSeconds()).isEqualTo(-1);
-        assertThat(stepRequest.timeFraction()).isEqualTo(700_000_000L);
-        assertThat(kernel.steppedNanos).isEqualTo(-300_000_000L);
-        assertThat(at).isEqualTo(before - 300_000_000L);
+        assertThat(stepRequest.timeFraction()).isCloseTo(691_000_000L, within(2_000L));
+        assertThat(kernel.steppedNanos).isCloseTo(-309_000_000L, within(2_000L));
+        assertThat(at).isCloseTo(before - 309_000_000L, within(2_000L));
+        double cookedAfter = at * 1e-9 + driver.offsetCorrectionSeconds(at);
+        assertThat(cookedAfter - cookedBefore).as("corrected time moves by exactly -0.3 s").isCloseTo(-0.3, within(1e-6));
         assertThat(driver.offsetCorrectionSeconds(kernel.nowNanos)).isZero();
     }
 
