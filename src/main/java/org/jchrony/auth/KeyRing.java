@@ -2,6 +2,8 @@ package org.jchrony.auth;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jchrony.server.KeyTable;
+import org.jchrony.server.SymmetricKeys;
 
 /**
  * The daemon's current symmetric keys: the {@code keyfile} read at start and re-read by
@@ -47,6 +49,37 @@ public final class KeyRing implements AuthKeys {
 
     @Override
     public Optional<KeyInfo> info(long id) { return current.info(id); }
+
+    /**
+     * A view for one server thread: same keys (a reload is picked up at the next packet), but
+     * signing and verifying use digest/cipher instances of its own, so server threads never wait
+     * for each other's MACs. Use one view per thread (e.g. in the per-loop Responder initializer).
+     */
+    public SymmetricKeys threadConfinedView() {
+        return new SymmetricKeys() {
+            private Keys seen;
+            private KeyTable table;
+
+            private KeyTable table() {
+                Keys k = current;
+                if (k != seen) {
+                    seen = k;
+                    table = k.newTable();
+                }
+                return table;
+            }
+
+            @Override
+            public boolean verify(long keyId, byte[] packet, int macStart, int macLength, int truncatedDigestLength) {
+                return table().verify(keyId, packet, macStart, macLength, truncatedDigestLength);
+            }
+
+            @Override
+            public int sign(long keyId, int version, byte[] packet, int length) {
+                return table().sign(keyId, version, packet, length);
+            }
+        };
+    }
 
     @Override
     public boolean verify(long keyId, byte[] packet, int macStart, int macLength, int truncatedDigestLength) {

@@ -60,6 +60,13 @@ public final class Keys implements AuthKeys {
         return table.sign(keyId, version, packet, length);
     }
 
+    /** A new table with these keys (its own digest/cipher instances), for one thread's exclusive use. */
+    public KeyTable newTable() {
+        KeyTable t = new KeyTable();
+        for (SymmetricKey k : byId.values()) t.add(k.id(), k.type().chronyName(), k.value());
+        return t;
+    }
+
     /** The table itself (a {@link SymmetricKeys}), e.g. for a Responder that wants no indirection. */
     public SymmetricKeys table() { return table; }
 

@@ -108,8 +108,13 @@ class KeyFileTest {
         assertThat(ring.keys().byId().keySet()).containsExactly(1L, 2L);
         byte[] pkt = new byte[MacCheck.MAX_REQUEST_LENGTH];
         assertThat(ring.sign(2, 4, pkt, 48)).isEqualTo(72);
+        var view = ring.threadConfinedView();
+        assertThat(view.verify(2, pkt, 48, 24, 20)).isTrue();
         Files.write(f, List.of("2 AES128 HEX:2B7E151628AED2A6ABF7158809CF4F3C", "3 SHA256 ASCII:abcdefghijkl"));
         ring.reload();
+        assertThat(view.verify(2, pkt, 48, 24, 20)).isFalse(); // the view follows the reload
+        assertThat(view.sign(3, 3, pkt, 48)).isEqualTo(48 + 4 + 32);
+        assertThat(ring.verify(3, pkt, 48, 36, 64)).isTrue();
         assertThat(ring.info(1)).isEmpty();
         assertThat(ring.info(2)).contains(new KeyInfo(2, KeyType.AES128, 128));
         assertThat(ring.verify(2, pkt, 48, 24, 20)).isFalse(); // signed with the old SHA1 key
