@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jchrony.auth.KeyInfo;
+import org.jchrony.auth.KeyType;
+import org.jchrony.auth.MacCheck;
+import org.jchrony.auth.SourceAuth;
 import org.jchrony.core.Scheduler;
 import org.jchrony.discipline.LocalClock;
 import org.jchrony.discipline.Sample;
@@ -37,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *       (bursts stop, requests at least 8 s apart, as chronyd 4.3 does), KoD DENY/RSTR (ignored like
  *       chronyd 4.3, or demobilising per RFC 5905 with {@link #setDemobiliseOnDeny}), offline/online,
  *       presend.</li>
+ *   <li>Symmetric-key authentication ({@code key ID}, {@link SourceOptions#auth()}), as chronyd 4.3:
+ *       requests carry a MAC ({@link MacCheck}); no request is sent while the key is missing from the
+ *       keyfile; a response without a valid MAC of the same key (no MAC, crypto-NAK, other key, bad or
+ *       truncated digest) is counted in "Total RX" and dropped before the NTP tests, so it changes
+ *       nothing else (not even the pending request, so a forged reply cannot hide the real one).</li>
  * </ul>
  * Not thread-safe: timers and {@link #handleResponse} run on the core thread.
  */
@@ -109,6 +118,16 @@ public final class NtpSource implements SelectableSource {
     private long kodRate;
     private NtpData lastData;
 
+    private long authenticRx;
+    private long authFailedRx;
+    private long cryptoNakRx;
+    private long lastAuthenticRawNanos;
+    private long lastAuthFailedRawNanos;
+    private MacCheck.Result lastAuthResult;
+    private boolean lastResponseAuthenticated;
+    private boolean keyMissingLogged;
+    private boolean keyUsable;
+
     public NtpSource(String name, SourceAddress address, Kind kind, SourceOptions opts, LocalClock clock,
                      Scheduler scheduler, RandomGenerator random, Transport transport, Listener listener) {
         this.name = name;
@@ -141,6 +160,7 @@ public final class NtpSource implements SelectableSource {
     public void start() {
         if (started) return;
         started = true;
+        checkKey();
         if (online) goOnline();
     }
 
@@ -161,6 +181,8 @@ public final class NtpSource implements SelectableSource {
      * Options fixed at creation (sample limits, mindelay) keep their first values in the statistics.
      */
     public void modify(SourceOptions newOpts) {
+        // the key is fixed at creation, as in chronyd (modify commands cannot change it)
+        if (!newOpts.auth().equals(opts.auth())) newOpts = newOpts.withAuth(opts.auth());
         this.opts = newOpts;
         pollLog2 = Math.max(newOpts.minPollLog2(), Math.min(newOpts.maxPollLog2(), pollLog2));
     }
@@ -254,7 +276,29 @@ public final class NtpSource implements SelectableSource {
         demobiliseOnDeny = on;
     }
 
+    /** chronyd's warnings when a source's key is missing or shorter than 80 bits. Returns whether it can sign. */
+    private boolean checkKey() {
+        SourceAuth auth = opts.auth();
+        if (!auth.enabled()) return true;
+        var info = auth.keys().info(auth.keyId());
+        boolean wasUsable = keyUsable;
+        keyUsable = info.isPresent();
+        if (!keyUsable) {
+            if (!keyMissingLogged) log.warn("Key {} is missing", auth.keyId());
+            keyMissingLogged = true;
+            return false;
+        }
+        keyMissingLogged = false;
+        // first use of the key, or back after a rekey
+        if (!wasUsable && info.get().lengthBits() < KeyType.MIN_SECURE_KEY_BYTES * 8) {
+            log.warn("Key {} is too short", auth.keyId());
+        }
+        return true;
+    }
+
     private void transmit(boolean presend) {
+        // chronyd 4.3 (observed): with its key missing a source sends nothing and counts no request
+        if (opts.auth().enabled() && !checkKey()) return;
         if (!presend) {
             int old = reach;
             reach = (reach << 1) & 0xff;
@@ -271,10 +315,22 @@ public final class NtpSource implements SelectableSource {
         int mode = kind == Kind.PEER ? NtpPacket.MODE_SYMMETRIC_ACTIVE : NtpPacket.MODE_CLIENT;
         // as chronyd 4.3 sends them (observed): leap 0, stratum 0, the poll, precision byte 0x20, every
         // other field zero, and a random transmit timestamp
-        NtpPacket req = new NtpPacket(0, opts.version(), mode, 0, effectivePollLog2(), REQUEST_PRECISION_FIELD,
+        SourceAuth auth = opts.auth();
+        int version = MacCheck.requestVersion(auth, opts.version());
+        NtpPacket req = new NtpPacket(0, version, mode, 0, effectivePollLog2(), REQUEST_PRECISION_FIELD,
                 0, 0, 0, 0, 0, 0, origin, null);
-        byte[] buf = req.encode();
-        long txRaw = transport.send(buf, buf.length, address);
+        byte[] buf;
+        int length;
+        if (auth.enabled()) {
+            buf = new byte[MacCheck.MAX_REQUEST_LENGTH];
+            req.encode(buf, 0);
+            length = MacCheck.signRequest(auth, buf, version);
+            if (length < 0) return; // key vanished between the check and now: nothing sent
+        } else {
+            buf = req.encode();
+            length = buf.length;
+        }
+        long txRaw = transport.send(buf, length, address);
         requestOrigin = origin;
         requestTxCookedNanos = clock.cookedNanos(txRaw);
         awaiting = true;
@@ -298,6 +354,8 @@ public final class NtpSource implements SelectableSource {
                 : p.mode() == NtpPacket.MODE_SERVER;
         if (!modeOk || p.version() < 1 || p.version() > 4) return false;
         receivedPackets++;
+        if (opts.auth().enabled() && !authenticate(buf, off, len, rxRawNanos)) return false;
+        lastResponseAuthenticated = opts.auth().enabled();
         boolean t1 = p.transmitTime() != lastRemoteTransmit;
         boolean t2 = awaiting && p.originTime() == requestOrigin;
         boolean t3 = p.receiveTime() != 0 && p.transmitTime() != 0;
@@ -386,6 +444,23 @@ public final class NtpSource implements SelectableSource {
         adaptPoll();
         listener.sampleAdded(this);
         return true;
+    }
+
+    /** Checks the response's MAC; counts the outcome. False: drop the packet. */
+    private boolean authenticate(byte[] buf, int off, int len, long rxRawNanos) {
+        byte[] whole = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+        MacCheck.Result r = MacCheck.checkResponse(opts.auth(), whole, len);
+        lastAuthResult = r;
+        if (r.ok()) {
+            authenticRx++;
+            lastAuthenticRawNanos = rxRawNanos;
+            return true;
+        }
+        authFailedRx++;
+        if (r == MacCheck.Result.CRYPTO_NAK) cryptoNakRx++;
+        lastAuthFailedRawNanos = rxRawNanos;
+        log.debug("Source {} response failed authentication: {}", name, r);
+        return false;
     }
 
     private static Sample median(List<Sample> buf) {
@@ -490,6 +565,23 @@ public final class NtpSource implements SelectableSource {
     public NtpData ntpData() { return lastData; }
 
     public int lastStratum() { return lastStratum; }
+
+    /** Whether the last response that passed authentication was authenticated (ntpdata "Authenticated"). */
+    public boolean lastResponseAuthenticated() { return lastResponseAuthenticated; }
+
+    /**
+     * chronyc authdata for this source: mode 1 (SK) with the key id and, while the key is loaded, its
+     * type number and length in bits (0 and 0 when missing, as chronyd shows); mode 0 without a key.
+     * Plus our own counters of authenticated and rejected responses.
+     */
+    public AuthData authData() {
+        SourceAuth auth = opts.auth();
+        if (!auth.enabled()) return new AuthData(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+        KeyInfo info = auth.keys().info(auth.keyId()).orElse(null);
+        return new AuthData(AuthData.MODE_SYMMETRIC, auth.keyId(), info == null ? 0 : info.type().authDataCode(),
+                info == null ? 0 : info.lengthBits(), authenticRx, authFailedRx, cryptoNakRx, lastAuthenticRawNanos,
+                lastAuthFailedRawNanos, lastAuthResult);
+    }
 
     public int lastLeap() { return lastLeap; }
 
