@@ -62,6 +62,13 @@ final class DaemonCommandTarget implements CommandTarget {
     /** chronyc local on/off: what the server should advertise when unsynchronised. */
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
 
+    private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
+
+    /** The keys of `keyfile`, for `add ... key N` and `rekey`. */
+    void setKeys(org.jchrony.auth.KeyRing k) {
+        keys = k;
+    }
+
     DaemonCommandTarget(SourceManager sources, ClientLog clientLog, AccessList ntpAccess, AccessList cmdAccess,
                         ClockDriver driver, TimeSource realtime, Runnable shutdown, Consumer<LocalSettings> localChanged,
                         java.util.function.Supplier<LocalSettings> localNow,
@@ -185,6 +192,9 @@ final class DaemonCommandTarget implements CommandTarget {
                     t.rootDistanceOk(), t.delayOk(), t.delayRatioOk(), t.delayDevRatioOk(), t.noSyncLoop()};
             int flags = 0;
             for (boolean b : bits) flags = flags << 1 | (b ? 1 : 0);
+            if (sources.find(a).map(NtpSource::lastResponseAuthenticated).orElse(false)) {
+                flags |= NtpDataReport.FLAG_AUTHENTICATED;
+            }
             InetAddress local = localAddressOf.apply(d.address());
             return new NtpDataReport(IpAddr.of(d.address()), local == null ? IpAddr.UNSPECIFIED : IpAddr.of(local),
                     d.remote().port(), d.leap(),
@@ -202,7 +212,10 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Optional<AuthDataReport> authData(IpAddr address) {
-        return find(address).map(s -> new AuthDataReport(0, 0, 0, 0, 0, 0, 0, 0, 0));
+        return find(address).map(s -> {
+            org.jchrony.source.AuthData a = s.authData();
+            return new AuthDataReport(a.mode(), a.keyType(), a.keyId(), a.keyLengthBits(), 0, -1, 0, 0, 0);
+        });
     }
 
     @Override
@@ -371,7 +384,11 @@ final class DaemonCommandTarget implements CommandTarget {
                 cycleLogs.run();
                 yield Status.SUCCESS;
             }
-            case DUMP, REKEY, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
+            case REKEY -> {
+                keys.reload();
+                yield Status.SUCCESS;
+            }
+            case DUMP, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
             case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
     }
@@ -452,7 +469,8 @@ final class DaemonCommandTarget implements CommandTarget {
                 (f & Command.AddSource.FLAG_NOSELECT) != 0, (f & Command.AddSource.FLAG_TRUST) != 0,
                 (f & Command.AddSource.FLAG_REQUIRE) != 0, r.minStratum(), r.maxDelay(), r.maxDelayRatio(),
                 r.maxDelayDevRatio(), r.minDelay(), r.asymmetry(), r.offset(), r.filterLength(), r.minSamples(),
-                r.maxSamples(), r.port(), r.version(), r.maxSources());
+                r.maxSamples(), r.port(), r.version() == 0 ? 4 : r.version(), r.maxSources())
+                .withAuth(org.jchrony.auth.SourceAuth.of(Integer.toUnsignedLong(r.authKey()), keys, r.version() != 0));
         InetAddress literal = literal(r.name());
         switch (r.type()) {
             case Command.AddSource.POOL -> sources.addPool(r.name(), o);

@@ -92,6 +92,8 @@ final class DaemonCore implements AutoCloseable {
     private ClientSocket client6;
     private NtpServerSockets ntpSockets;
     private SdNotify notify;
+    private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
+    private org.jchrony.clock.LeapSecondSetup leap;
     private org.jchrony.logs.LogFiles logs;
     private org.jchrony.logs.ClockChangeReporter clockChanges;
 
@@ -105,6 +107,7 @@ final class DaemonCore implements AutoCloseable {
     }
 
     void start() throws DaemonException {
+        keys = cfg.keyFile().map(f -> org.jchrony.auth.KeyRing.load(Path.of(f))).orElse(org.jchrony.auth.KeyRing.none());
         coreGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jchronyd-core"), EpollIoHandler.newFactory());
         coreLoop = (IoEventLoop) coreGroup.next();
         scheduler = new NettyScheduler(coreLoop);
@@ -193,6 +196,9 @@ final class DaemonCore implements AutoCloseable {
         });
 
         readDriftfile();
+        leap = org.jchrony.clock.LeapSecondSetup.install(driver, scheduler, realtime, sources.discipline(),
+                org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name()), cfg.leapSecTz(), cfg.leapSecList());
+        opened.add(leap::stop);
 
         // NTP server.
         AccessList ntpAccess = ConfigMapping.accessList(cfg.ntpAccess());
@@ -206,7 +212,8 @@ final class DaemonCore implements AutoCloseable {
         // One Responder per server loop thread (it keeps per-thread scratch state); all share
         // the snapshot, access list and client log.
         ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
-                () -> new Responder(snapshots, realtime, ntpAccess, clientLog, null, new java.util.SplittableRandom(random.nextLong())));
+                () -> new Responder(snapshots, realtime, ntpAccess, clientLog, keys.threadConfinedView(),
+                        new java.util.SplittableRandom(random.nextLong())));
         org.jchrony.server.DatagramHandler serve = (in, len, peer, rx, out) -> perLoop.get().handle(in, len, peer, rx, out);
         if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
@@ -227,6 +234,7 @@ final class DaemonCore implements AutoCloseable {
                     local = s;
                     publishSnapshot();
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
+        target.setKeys(keys);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
@@ -329,7 +337,8 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void addSource(Directive.NtpSource s) {
-        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()));
+        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()).withAuth(org.jchrony.auth.SourceAuth.of(
+                s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
     }
 
     private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {

@@ -28,8 +28,6 @@ class DaemonChronycParityIT {
         KNOWN_GAPS.put("manual delete 5", "manual mode not implemented");
         KNOWN_GAPS.put("manual reset", "manual mode not implemented");
         KNOWN_GAPS.put("manual off", "manual mode not implemented");
-        KNOWN_GAPS.put("authdata", "authentication (keys/NTS) not implemented");
-        KNOWN_GAPS.put("authdata -v", "authentication (keys/NTS) not implemented");
     }
 
 

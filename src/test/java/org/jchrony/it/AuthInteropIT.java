@@ -36,7 +36,6 @@ import org.jchrony.source.SourceOptions;
 import org.jchrony.source.Transport;
 import org.jchrony.testutil.FreePorts;
 import org.jchrony.testutil.RealChronyd;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  *     rejected and counted, never an exception; a key unknown to chronyd gets no answer; a key
  *     unknown to us sends nothing.</li>
  * </ul>
- * The daemon-level cases (bin/jchronyd with {@code keyfile} and {@code key}) are tagged
- * daemon-pending until DaemonCore wires the keys.
+ * The daemon-level cases run bin/jchronyd with {@code keyfile} and {@code key}.
  */
 class AuthInteropIT {
     static final List<String> KEYS = List.of(
@@ -327,7 +325,6 @@ class AuthInteropIT {
     }
 
     @Test
-    @Tag("daemon-pending")
     void jchronydFollowsRealChronydWithKeys(@TempDir Path dir) throws Exception {
         RealChronyd.assumeInstalled();
         Path keyFile = writeKeys(dir, KEYS);
@@ -342,7 +339,6 @@ class AuthInteropIT {
     }
 
     @Test
-    @Tag("daemon-pending")
     void realChronydFollowsJchronydWithKeys(@TempDir Path dir) throws Exception {
         RealChronyd.assumeInstalled();
         Path keyFile = writeKeys(dir, KEYS);
@@ -362,7 +358,6 @@ class AuthInteropIT {
     }
 
     @Test
-    @Tag("daemon-pending")
     void authdataAndRekeyMatchChronyd(@TempDir Path dir) throws Exception {
         RealChronyd.assumeInstalled();
         Path serverKeys = writeKeys(dir, KEYS);
