@@ -183,7 +183,14 @@ final class DaemonCommandTarget implements CommandTarget {
     public Optional<NtpDataReport> ntpData(IpAddr remote) {
         InetAddress a = remote.toInetAddress();
         if (a == null) return Optional.empty();
-        return sources.ntpData().stream().filter(d -> d.address().equals(a)).findFirst().map(d -> {
+        var data = sources.ntpData().stream().filter(d -> d.address().equals(a)).findFirst();
+        if (data.isEmpty()) {
+            // a source that has not answered yet: chronyd reports it with zeros
+            return sources.find(a).map(s -> new NtpDataReport(IpAddr.of(a), IpAddr.UNSPECIFIED,
+                    s.sourceAddress().port(), 0, 0, 0, 0, 0, 0, 0, 0, 0, Timespec.ZERO, 0, 0, 0, 0, 0, 0, 'I', 'I',
+                    s.requests(), 0, 0, 0, 0, 0, 0, 0));
+        }
+        return data.map(d -> {
             long refSec = Math.floorDiv(d.refTimeNanos(), 1_000_000_000L);
             int refNs = (int) Math.floorMod(d.refTimeNanos(), 1_000_000_000L);
             var t = d.tests();
