@@ -25,22 +25,22 @@ free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.
 # start_chronyd PORT -> sets CHRONYD_PID
 start_chronyd() {
   local port=$1 conf="$WORK/chronyd.conf"
-  printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\npidfile %s/chronyd.pid\ndriftfile %s/drift\n' \
+  printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\nbindcmdaddress /\npidfile %s/chronyd.pid\ndriftfile %s/drift\n' \
     "$port" "$WORK" "$WORK" > "$conf"
   "$CHRONYD" -d -x -u root -f "$conf" > "$WORK/chronyd.log" 2>&1 &
   CHRONYD_PID=$!; PIDS+=("$CHRONYD_PID")
 }
 
 # start_jchrony PORT [EXTRA_JVM_OPTS...] -> sets JCHRONY_PID.
-# JCHRONY_CMD (e.g. bin/jchronyd) runs "$JCHRONY_CMD $JCHRONY_ARGS CONF" (default args "-x -f"; it must
+# JCHRONY_CMD (e.g. bin/jchronyd) runs "$JCHRONY_CMD $JCHRONY_ARGS CONF" (default args "-n -x -f"; it must
 # stay in the foreground so that $! is its PID) with the same config lines as chronyd;
 # unset, the stand-in server main from src/test (jchrony's sockets + a minimal responder) runs.
 start_jchrony() {
   local port=$1; shift
   if [ -n "${JCHRONY_CMD:-}" ]; then
     local conf="$WORK/jchrony.conf"
-    printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\npidfile %s/jchronyd.pid\n' "$port" "$WORK" > "$conf"
-    JCHRONY_JAVA_OPTS="$*" $JCHRONY_CMD ${JCHRONY_ARGS:--x -f} "$conf" > "$WORK/jchrony.log" 2>&1 &
+    printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\nbindcmdaddress /\npidfile %s/jchronyd.pid\n' "$port" "$WORK" > "$conf"
+    JCHRONY_JAVA_OPTS="$*" $JCHRONY_CMD ${JCHRONY_ARGS:--n -x -f} "$conf" > "$WORK/jchrony.log" 2>&1 &
   else
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k \
       -Dlogback.configurationFile="$BENCH_DIR/logback-bench.xml" "$@" \
