@@ -1,0 +1,87 @@
+package org.jchrony.discipline;
+
+import org.jchrony.clock.ClockDriver;
+
+/**
+ * A {@link ClockDriver} that passes everything to the real driver and tells a {@link SmoothTime}
+ * about each correction, as chronyd's smoothing follows every change of the local clock's offset
+ * and frequency: offsets accrued and frequency changes are absorbed and smoothed, a step resets
+ * the smoothing. The served time is then {@code cooked + smoother.offsetSeconds(raw)}.
+ *
+ * <p>Mutators run on the core loop (like the discipline that calls them); reads are forwarded.
+ */
+public final class SmoothingClockDriver implements ClockDriver {
+    private final ClockDriver inner;
+    private final SmoothTime smoother;
+
+    public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother) {
+        this.inner = inner;
+        this.smoother = smoother;
+    }
+
+    public ClockDriver inner() {
+        return inner;
+    }
+
+    public SmoothTime smoother() {
+        return smoother;
+    }
+
+    @Override
+    public long readRawNanos() {
+        return inner.readRawNanos();
+    }
+
+    @Override
+    public double readFrequencyPpm() {
+        return inner.readFrequencyPpm();
+    }
+
+    @Override
+    public long setFrequencyPpm(double freqPpm) {
+        double old = inner.readFrequencyPpm();
+        long at = inner.setFrequencyPpm(freqPpm);
+        double dFreq = inner.readFrequencyPpm() - old;
+        if (dFreq != 0) smoother.clockAdjusted(at, 0, dFreq);
+        return at;
+    }
+
+    @Override
+    public long accrueOffset(double fastBySeconds, double correctionRate) {
+        long at = inner.accrueOffset(fastBySeconds, correctionRate);
+        if (fastBySeconds != 0) smoother.clockAdjusted(at, fastBySeconds, 0);
+        return at;
+    }
+
+    @Override
+    public long step(double fastBySeconds) {
+        long at = inner.step(fastBySeconds);
+        smoother.clockStepped(at);
+        return at;
+    }
+
+    @Override
+    public double offsetCorrectionSeconds(long rawNanos) {
+        return inner.offsetCorrectionSeconds(rawNanos);
+    }
+
+    @Override
+    public long setLeap(int leap) {
+        return inner.setLeap(leap);
+    }
+
+    @Override
+    public void setSyncStatus(boolean synchronised, double estErrorSeconds, double maxErrorSeconds) {
+        inner.setSyncStatus(synchronised, estErrorSeconds, maxErrorSeconds);
+    }
+
+    @Override
+    public double maxFrequencyPpm() {
+        return inner.maxFrequencyPpm();
+    }
+
+    @Override
+    public boolean controlsSystemClock() {
+        return inner.controlsSystemClock();
+    }
+}
