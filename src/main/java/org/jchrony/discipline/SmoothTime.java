@@ -121,7 +121,8 @@ public final class SmoothTime {
     /** State for chronyc smoothing. */
     public SmoothTimeState state(long nowNanos) {
         double[] e = evaluate(nowNanos);
-        double elapsed = Math.max(0, (nowNanos - lastUpdateNanos) * 1e-9);
+        // chronyd reports "0.0 seconds ago" while inactive
+        double elapsed = active ? Math.max(0, (nowNanos - lastUpdateNanos) * 1e-9) : 0;
         double remaining = Math.max(0, durations[0] + durations[1] + durations[2] - elapsed);
         return new SmoothTimeState(active, leapOnly, e[0], e[1] * 1e6, e[2] * 1e6, elapsed, remaining);
     }
