@@ -471,11 +471,12 @@ final class DaemonCommandTarget implements CommandTarget {
         }).orElse(new SettimeResult(Status.NOT_ENABLED, null));
     }
 
-    /** Applies a manual-input correction to the clock and re-bases the stored samples by it. */
+    /**
+     * Applies a manual-input correction to the clock (the clock driver the discipline uses
+     * re-bases the stored samples by it, see SmoothingClockDriver).
+     */
     private void applyManual(long now, org.jchrony.discipline.ManualMode.Correction c) {
-        double before = driver.readFrequencyPpm();
         sources.adjustClock(c.fastBySeconds(), c.dFreqPpm());
-        manualMode.clockCorrected(now, c.fastBySeconds(), driver.readFrequencyPpm() - before);
     }
 
     @Override

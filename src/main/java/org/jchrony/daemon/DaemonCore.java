@@ -98,6 +98,8 @@ final class DaemonCore implements AutoCloseable {
     private org.jchrony.logs.ClockChangeReporter clockChanges;
     /** smoothtime: the served-time smoother (null when not configured). */
     private org.jchrony.discipline.SmoothTime smoother;
+    /** manual / chronyc settime input. */
+    private org.jchrony.discipline.ManualMode manual;
 
     DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
         this.cfg = cfg;
@@ -171,14 +173,11 @@ final class DaemonCore implements AutoCloseable {
             }
         }
 
-        ClockDriver disciplined = driver;
-        if (cfg.smoothTime().isPresent()) {
-            var st = cfg.smoothTime().get();
-            smoother = new org.jchrony.discipline.SmoothTime(st.maxFreqPpm(), st.maxWanderPpmPerSecond(), st.leapOnly(),
-                    driver.readRawNanos());
-            disciplined = new org.jchrony.discipline.SmoothingClockDriver(driver, smoother);
-        }
-        sources = new SourceManager(disciplined, scheduler, random, transport(), this::resolve,
+        // smoothtime and manual input follow every correction of the clock
+        cfg.smoothTime().ifPresent(st -> smoother = new org.jchrony.discipline.SmoothTime(st.maxFreqPpm(),
+                st.maxWanderPpmPerSecond(), st.leapOnly(), driver.readRawNanos()));
+        manual = new org.jchrony.discipline.ManualMode(cfg.manual());
+        sources = new SourceManager(new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual), scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
         logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
         opened.add(logs);
@@ -245,7 +244,7 @@ final class DaemonCore implements AutoCloseable {
                     publishSnapshot();
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
         target.setKeys(keys);
-        target.setManualInput(smoother, new org.jchrony.discipline.ManualMode(cfg.manual()));
+        target.setManualInput(smoother, manual);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {

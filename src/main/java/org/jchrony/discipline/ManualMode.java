@@ -84,14 +84,17 @@ public final class ManualMode {
 
     /**
      * The clock was corrected at {@code nowNanos} by {@code fastBySeconds} and its frequency by
-     * {@code dFreqPpm}: the stored offsets become what they would have been with the correction.
+     * {@code dFreqPpm}: the stored offsets (and times) become what they would have been with the
+     * correction.
      */
     public void clockCorrected(long nowNanos, double fastBySeconds, double dFreqPpm) {
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             double ago = (nowNanos - s.whenNanos()) * 1e-9;
-            samples.set(i, new Sample(s.whenNanos(), s.slewedOffsetSeconds() - fastBySeconds - dFreqPpm * 1e-6 * ago,
-                    s.origOffsetSeconds(), s.residualSeconds()));
+            // the sample's time moves with the clock's timescale, as its offset does
+            samples.set(i, new Sample(s.whenNanos() - Math.round(fastBySeconds * 1e9),
+                    s.slewedOffsetSeconds() - fastBySeconds - dFreqPpm * 1e-6 * ago, s.origOffsetSeconds(),
+                    s.residualSeconds()));
         }
     }
 

@@ -7,16 +7,29 @@ import org.jchrony.clock.ClockDriver;
  * about each correction, as chronyd's smoothing follows every change of the local clock's offset
  * and frequency: offsets accrued and frequency changes are absorbed and smoothed, a step resets
  * the smoothing. The served time is then {@code cooked + smoother.offsetSeconds(raw)}.
+ * It also re-bases the {@link ManualMode} samples by every correction, so chronyc manual list's
+ * "Slewed" column allows for all changes made to the clock since, as chronyd's does.
  *
  * <p>Mutators run on the core loop (like the discipline that calls them); reads are forwarded.
  */
 public final class SmoothingClockDriver implements ClockDriver {
     private final ClockDriver inner;
     private final SmoothTime smoother;
+    private final ManualMode manual;
 
-    public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother) {
+    /** @param smoother the smoothtime smoother, or null; @param manual the manual input, or null */
+    public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother, ManualMode manual) {
         this.inner = inner;
         this.smoother = smoother;
+        this.manual = manual;
+    }
+
+    public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother) {
+        this(inner, smoother, null);
+    }
+
+    private long cooked(long raw) {
+        return raw + Math.round(inner.offsetCorrectionSeconds(raw) * 1e9);
     }
 
     public ClockDriver inner() {
@@ -42,21 +55,28 @@ public final class SmoothingClockDriver implements ClockDriver {
         double old = inner.readFrequencyPpm();
         long at = inner.setFrequencyPpm(freqPpm);
         double dFreq = inner.readFrequencyPpm() - old;
-        if (dFreq != 0) smoother.clockAdjusted(at, 0, dFreq);
+        if (dFreq != 0) {
+            if (smoother != null) smoother.clockAdjusted(at, 0, dFreq);
+            if (manual != null) manual.clockCorrected(cooked(at), 0, dFreq);
+        }
         return at;
     }
 
     @Override
     public long accrueOffset(double fastBySeconds, double correctionRate) {
         long at = inner.accrueOffset(fastBySeconds, correctionRate);
-        if (fastBySeconds != 0) smoother.clockAdjusted(at, fastBySeconds, 0);
+        if (fastBySeconds != 0) {
+            if (smoother != null) smoother.clockAdjusted(at, fastBySeconds, 0);
+            if (manual != null) manual.clockCorrected(cooked(at), fastBySeconds, 0);
+        }
         return at;
     }
 
     @Override
     public long step(double fastBySeconds) {
         long at = inner.step(fastBySeconds);
-        smoother.clockStepped(at);
+        if (smoother != null) smoother.clockStepped(at);
+        if (manual != null && fastBySeconds != 0) manual.clockCorrected(cooked(at), fastBySeconds, 0);
         return at;
     }
 

@@ -32,7 +32,7 @@ class ManualModeTest {
         assertThat(m.samples().getFirst().slewedOffsetSeconds()).isCloseTo(0, within(1e-12));
         assertThat(m.samples().getFirst().origOffsetSeconds()).isCloseTo(-1.04, within(1e-12));
 
-        long t1 = T0 + 2_014_000_000L;
+        long t1 = T0 + 1_040_000_000L + 2_014_000_000L; // the cooked clock went forward by the first correction
         var second = m.settime(t1, t1 + 990_000_000L).orElseThrow();
         assertThat(second.fastBySeconds()).isCloseTo(-0.99, within(1e-9));
         assertThat(second.slopePpm()).isCloseTo(-0.99 / 2.014 * 1e6, within(0.01));
@@ -75,5 +75,25 @@ class ManualModeTest {
         m.reset();
         assertThat(m.samples()).isEmpty();
         assertThat(m.enabled()).isTrue();
+    }
+
+    @Test
+    void samplesFollowEveryClockCorrectionMadeThroughTheDriver() {
+        long[] raw = {T0};
+        var clock = new org.jchrony.clock.NullClockDriver(() -> raw[0]);
+        ManualMode m = new ManualMode(true);
+        var driver = new SmoothingClockDriver(clock, null, m);
+        var c = m.settime(T0, T0 - 2 * S).orElseThrow(); // clock 2 s fast
+        driver.accrueOffset(c.fastBySeconds(), 1.0);
+        assertThat(m.samples().getFirst().slewedOffsetSeconds()).isCloseTo(0, within(1e-9));
+        raw[0] += 100 * S;
+        // a correction made by someone else (a source update, chronyc doffset/dfreq) counts too
+        driver.accrueOffset(0.25, 1.0);
+        driver.setFrequencyPpm(clock.readFrequencyPpm() + 10);
+        var s = m.samples().getFirst();
+        assertThat(s.slewedOffsetSeconds()).isCloseTo(-0.25 - 10e-6 * 100, within(1e-6));
+        assertThat(s.origOffsetSeconds()).isCloseTo(2.0, within(1e-9));
+        driver.step(-1.0);
+        assertThat(m.samples().getFirst().slewedOffsetSeconds()).isCloseTo(-0.25 - 10e-6 * 100 + 1.0, within(1e-6));
     }
 }
