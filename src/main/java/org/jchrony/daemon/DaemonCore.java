@@ -177,7 +177,8 @@ final class DaemonCore implements AutoCloseable {
         cfg.smoothTime().ifPresent(st -> smoother = new org.jchrony.discipline.SmoothTime(st.maxFreqPpm(),
                 st.maxWanderPpmPerSecond(), st.leapOnly(), driver.readRawNanos()));
         manual = new org.jchrony.discipline.ManualMode(cfg.manual());
-        sources = new SourceManager(new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual), scheduler, random, transport(), this::resolve,
+        var followed = new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual);
+        sources = new SourceManager(followed, scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
         logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
         opened.add(logs);
@@ -205,8 +206,12 @@ final class DaemonCore implements AutoCloseable {
         });
 
         readDriftfile();
-        leap = org.jchrony.clock.LeapSecondSetup.install(driver, scheduler, realtime, sources.discipline(),
-                org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name()), cfg.leapSecTz(), cfg.leapSecList());
+        var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
+        // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
+        boolean kernelLeap = leapMode == org.jchrony.discipline.LeapMode.SYSTEM && driver.controlsSystemClock();
+        leap = org.jchrony.clock.LeapSecondSetup.install(kernelLeap ? driver : followed,
+                scheduler, realtime, sources.discipline(), leapMode, cfg.leapSecTz(), cfg.leapSecList());
+        followed.setLeapInProgress(leap.planner()::leapInProgress);
         opened.add(leap::stop);
 
         // NTP server.

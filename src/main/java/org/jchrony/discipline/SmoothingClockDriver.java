@@ -16,6 +16,7 @@ public final class SmoothingClockDriver implements ClockDriver {
     private final ClockDriver inner;
     private final SmoothTime smoother;
     private final ManualMode manual;
+    private java.util.function.BooleanSupplier leapInProgress = () -> false;
 
     /** @param smoother the smoothtime smoother, or null; @param manual the manual input, or null */
     public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother, ManualMode manual) {
@@ -26,6 +27,19 @@ public final class SmoothingClockDriver implements ClockDriver {
 
     public SmoothingClockDriver(ClockDriver inner, SmoothTime smoother) {
         this(inner, smoother, null);
+    }
+
+    /**
+     * Tells the driver when a leap second is being applied (LeapSecondPlanner.leapInProgress), so
+     * the ±1 s the planner slews or steps then is smoothed as a leap second (smoothtime leaponly)
+     * and a leap step does not reset the smoothing.
+     */
+    public void setLeapInProgress(java.util.function.BooleanSupplier inProgress) {
+        leapInProgress = inProgress;
+    }
+
+    private boolean isLeap(double fastBySeconds) {
+        return Math.abs(fastBySeconds) == 1.0 && leapInProgress.getAsBoolean();
     }
 
     private long cooked(long raw) {
@@ -66,7 +80,8 @@ public final class SmoothingClockDriver implements ClockDriver {
     public long accrueOffset(double fastBySeconds, double correctionRate) {
         long at = inner.accrueOffset(fastBySeconds, correctionRate);
         if (fastBySeconds != 0) {
-            if (smoother != null) smoother.clockAdjusted(at, fastBySeconds, 0);
+            if (smoother != null && isLeap(fastBySeconds)) smoother.leapSecond(at, (int) fastBySeconds);
+            else if (smoother != null) smoother.clockAdjusted(at, fastBySeconds, 0);
             if (manual != null) manual.clockCorrected(cooked(at), fastBySeconds, 0);
         }
         return at;
@@ -75,7 +90,8 @@ public final class SmoothingClockDriver implements ClockDriver {
     @Override
     public long step(double fastBySeconds) {
         long at = inner.step(fastBySeconds);
-        if (smoother != null) smoother.clockStepped(at);
+        if (smoother != null && isLeap(fastBySeconds)) smoother.leapSecond(at, (int) fastBySeconds);
+        else if (smoother != null) smoother.clockStepped(at);
         if (manual != null && fastBySeconds != 0) manual.clockCorrected(cooked(at), fastBySeconds, 0);
         return at;
     }

@@ -129,6 +129,28 @@ class SmoothTimeTest {
         assertThat(st.state(now[0]).offsetSeconds()).isZero();
     }
 
+    @Test
+    void leapSecondAppliedByThePlannerIsSmoothedAndAStepOfItDoesNotReset() {
+        long[] now = {T0};
+        NullClockDriver clock = new NullClockDriver(() -> now[0]);
+        SmoothTime st = new SmoothTime(400, 0.001024, true, T0);
+        SmoothingClockDriver driver = new SmoothingClockDriver(clock, st);
+        boolean[] leap = {false};
+        driver.setLeapInProgress(() -> leap[0]);
+        st.activate(T0);
+        driver.accrueOffset(1.0, 1.0); // not a leap: ignored with leaponly
+        assertThat(st.offsetSeconds(T0)).isZero();
+        leap[0] = true;
+        driver.accrueOffset(1.0, 1.0); // leapsecmode slew, inserted second
+        assertThat(st.offsetSeconds(T0)).isEqualTo(1.0);
+        now[0] += 1000 * S;
+        driver.step(-1.0); // leapsecmode step of a deleted second: smoothed, not a reset
+        assertThat(st.offsetSeconds(now[0])).isCloseTo(1.0 - 1.0 - 0.5 * 0.001024e-6 * 1000 * 1000, within(1e-9));
+        leap[0] = false;
+        driver.step(0.3);
+        assertThat(st.offsetSeconds(now[0])).isZero();
+    }
+
     private static long served(SmoothingClockDriver d, SmoothTime st, long raw) {
         return raw + Math.round((d.offsetCorrectionSeconds(raw) + st.offsetSeconds(raw)) * 1e9);
     }
