@@ -64,6 +64,15 @@ final class DaemonCommandTarget implements CommandTarget {
 
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
 
+    private org.jchrony.discipline.SmoothTime smoother;
+    private org.jchrony.discipline.ManualMode manualMode = new org.jchrony.discipline.ManualMode(false);
+
+    /** smoothtime's smoother (null when not configured) and the manual (settime) input. */
+    void setManualInput(org.jchrony.discipline.SmoothTime smoothTime, org.jchrony.discipline.ManualMode manual) {
+        smoother = smoothTime;
+        manualMode = manual;
+    }
+
     /** The keys of `keyfile`, for `add ... key N` and `rekey`. */
     void setKeys(org.jchrony.auth.KeyRing k) {
         keys = k;
@@ -227,7 +236,10 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Optional<SmoothingReport> smoothing(long nowRealtimeNanos) {
-        return Optional.empty();
+        if (smoother == null) return Optional.empty();
+        var st = smoother.state(driver.readRawNanos());
+        return Optional.of(new SmoothingReport(st.active(), st.leapOnly(), st.offsetSeconds(), st.freqPpm(),
+                st.wanderPpmPerSecond(), st.lastUpdateAgoSeconds(), st.remainingSeconds()));
     }
 
     @Override
@@ -237,7 +249,9 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public List<ManualSample> manualSamples() {
-        return List.of();
+        return manualMode.samples().stream().map(m -> new ManualSample(
+                Timespec.ofEpoch(Math.floorDiv(m.whenNanos(), 1_000_000_000L), (int) Math.floorMod(m.whenNanos(), 1_000_000_000L)),
+                m.slewedOffsetSeconds(), m.origOffsetSeconds(), m.residualSeconds())).toList();
     }
 
     @Override
@@ -428,22 +442,55 @@ final class DaemonCommandTarget implements CommandTarget {
 
     @Override
     public Status manual(int option) {
-        return Status.NOT_ENABLED;
+        switch (option) {
+            case 0 -> manualMode.setEnabled(false);
+            case 1 -> manualMode.setEnabled(true);
+            default -> manualMode.reset();
+        }
+        return Status.SUCCESS;
     }
 
     @Override
     public Status manualDelete(int index) {
-        return Status.NOT_ENABLED;
+        long now = sources.clock().nowNanos();
+        return manualMode.delete(index, now).map(c -> {
+            applyManual(now, c);
+            return Status.SUCCESS;
+        }).orElse(Status.BAD_SAMPLE);
     }
 
     @Override
     public SettimeResult settime(Timespec time) {
-        return new SettimeResult(Status.NOT_ENABLED, null);
+        long now = sources.clock().nowNanos();
+        long entered = time.epochSeconds() * 1_000_000_000L + time.clampedNanos();
+        return manualMode.settime(now, entered).map(c -> {
+            applyManual(now, c);
+            // chronyd's convention for the reply: offset fast-by, frequencies as "fast" ppm
+            return new SettimeResult(Status.SUCCESS, new org.jchrony.cmdmon.ManualTimestamp(c.fastBySeconds(),
+                    c.slopePpm(), -driver.readFrequencyPpm()));
+        }).orElse(new SettimeResult(Status.NOT_ENABLED, null));
+    }
+
+    /**
+     * Applies a manual-input correction to the clock (the clock driver the discipline uses
+     * re-bases the stored samples by it, see SmoothingClockDriver).
+     */
+    private void applyManual(long now, org.jchrony.discipline.ManualMode.Correction c) {
+        sources.adjustClock(c.fastBySeconds(), c.dFreqPpm());
     }
 
     @Override
     public Status smoothtime(int option, long nowRealtimeNanos) {
-        return Status.NOT_ENABLED;
+        if (smoother == null) return Status.NOT_ENABLED;
+        long now = driver.readRawNanos();
+        switch (option) {
+            case 0 -> smoother.reset(now);
+            case 1 -> smoother.activate(now);
+            default -> {
+                return Status.INVALID;
+            }
+        }
+        return Status.SUCCESS;
     }
 
     @Override

@@ -96,6 +96,10 @@ final class DaemonCore implements AutoCloseable {
     private org.jchrony.clock.LeapSecondSetup leap;
     private org.jchrony.logs.LogFiles logs;
     private org.jchrony.logs.ClockChangeReporter clockChanges;
+    /** smoothtime: the served-time smoother (null when not configured). */
+    private org.jchrony.discipline.SmoothTime smoother;
+    /** manual / chronyc settime input. */
+    private org.jchrony.discipline.ManualMode manual;
 
     DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
         this.cfg = cfg;
@@ -169,7 +173,12 @@ final class DaemonCore implements AutoCloseable {
             }
         }
 
-        sources = new SourceManager(driver, scheduler, random, transport(), this::resolve,
+        // smoothtime and manual input follow every correction of the clock
+        cfg.smoothTime().ifPresent(st -> smoother = new org.jchrony.discipline.SmoothTime(st.maxFreqPpm(),
+                st.maxWanderPpmPerSecond(), st.leapOnly(), driver.readRawNanos()));
+        manual = new org.jchrony.discipline.ManualMode(cfg.manual());
+        var followed = new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual);
+        sources = new SourceManager(followed, scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
         logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
         opened.add(logs);
@@ -179,6 +188,7 @@ final class DaemonCore implements AutoCloseable {
             @Override
             public void referenceUpdated(ReferenceState state) {
                 reference = state;
+                if (smoother != null) smoother.referenceUpdated(driver.readRawNanos(), sources.tracking().skewPpm());
                 publishSnapshot();
                 logClockUpdate();
             }
@@ -196,8 +206,12 @@ final class DaemonCore implements AutoCloseable {
         });
 
         readDriftfile();
-        leap = org.jchrony.clock.LeapSecondSetup.install(driver, scheduler, realtime, sources.discipline(),
-                org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name()), cfg.leapSecTz(), cfg.leapSecList());
+        var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
+        // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
+        boolean kernelLeap = leapMode == org.jchrony.discipline.LeapMode.SYSTEM && driver.controlsSystemClock();
+        leap = org.jchrony.clock.LeapSecondSetup.install(kernelLeap ? driver : followed,
+                scheduler, realtime, sources.discipline(), leapMode, cfg.leapSecTz(), cfg.leapSecList());
+        followed.setLeapInProgress(leap.planner()::leapInProgress);
         opened.add(leap::stop);
 
         // NTP server.
@@ -235,6 +249,7 @@ final class DaemonCore implements AutoCloseable {
                     publishSnapshot();
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
         target.setKeys(keys);
+        target.setManualInput(smoother, manual);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
@@ -513,6 +528,18 @@ final class DaemonCore implements AutoCloseable {
             double offset = driver.offsetCorrectionSeconds(base);
             double rate = driver.offsetCorrectionSeconds(base + SNAPSHOT_REFRESH_NANOS) - offset;
             rate /= SNAPSHOT_REFRESH_NANOS * 1e-9;
+            if (smoother != null && smoother.active()) {
+                // smoothtime: clients get the smoothed time, with chronyd's reference id 127.127.1.255
+                double smooth = smoother.offsetSeconds(base);
+                offset += smooth;
+                rate += (smoother.offsetSeconds(base + SNAPSHOT_REFRESH_NANOS) - smooth) / (SNAPSHOT_REFRESH_NANOS * 1e-9);
+                if (!smoother.leapOnly()) {
+                    s = new ServerSnapshot(s.leap(), s.stratum(), 0x7F7F01FF, s.referenceTimeNanos(), s.rootDelaySeconds(),
+                            s.rootDispersionSeconds(), s.dispersionRate(), s.precisionLog2(), s.synchronised(),
+                            s.localReference(), s.offsetSeconds(), s.baseRawNanos(), s.rate(), s.monoOffsetSeconds(),
+                            s.monoEpoch());
+                }
+            }
             if (offset != 0 || rate != 0) s = s.withCorrection(offset, base, rate);
         }
         snapshots.publish(s);

@@ -198,10 +198,10 @@ class DaemonConfigTest {
     @Test
     void warningsForNotImplementedAndObsoleteDirectives() throws ConfigException {
         ParseResult r = ConfigParser.parseLines(List.of("server a", "refclock SHM 0", "commandkey 1", "dumponexit",
-                "smoothtime 400 0.001"), "cli");
+                "hwtimestamp eth0"), "cli");
         assertEquals(List.of("cli:2: refclock directive is not supported by jchronyd and is ignored",
                 "cli:3: commandkey directive is no longer supported",
-                "cli:5: smoothtime directive is not supported by jchronyd and is ignored"), r.warnings());
+                "cli:5: hwtimestamp directive is not supported by jchronyd and is ignored"), r.warnings());
         assertEquals(r.warnings(), DaemonConfig.from(r).warnings());
     }
 
