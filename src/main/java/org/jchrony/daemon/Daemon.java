@@ -33,9 +33,13 @@ public final class Daemon {
     private final DaemonConfig config;
     private DaemonCore core;
 
-    private Daemon(DaemonOptions options, DaemonConfig config) {
+    /** Whether -u or the user directive asked for a user (see {@link DaemonCore#dropPrivileges}). */
+    private final boolean userRequested;
+
+    private Daemon(DaemonOptions options, DaemonConfig config, boolean userRequested) {
         this.options = options;
         this.config = config;
+        this.userRequested = userRequested;
     }
 
     /** chronyd's default configuration file, falling back to the RHEL location. */
@@ -64,7 +68,9 @@ public final class Daemon {
                 return null;
             }
             DaemonConfig cfg = DaemonConfig.from(parsed, org.jchrony.config.BuildDefaults.DEBIAN, options.restartMode());
-            return new Daemon(options, cfg);
+            boolean userDirective = parsed.directives().stream()
+                    .anyMatch(d -> d.keyword() == org.jchrony.config.Keyword.USER);
+            return new Daemon(options, cfg, options.user() != null || userDirective);
         } catch (ConfigException e) {
             throw new DaemonException(e.getMessage());
         }
@@ -87,6 +93,7 @@ public final class Daemon {
         core = new DaemonCore(config, options, () -> new Thread(this::stopAndExit, "jchronyd-stop").start());
         core.start();
         stopStack.push(core);
+        if (userRequested) core.dropPrivileges(options.user() != null ? options.user() : config.user());
         if (options.oneShot()) core.onFirstUpdate(() -> new Thread(this::stop, "jchronyd-oneshot").start());
         if (options.timeoutSeconds() >= 0) {
             // chronyd -t: exit after the timeout, with a non-zero status if not synchronised.

@@ -328,6 +328,31 @@ final class DaemonCore implements AutoCloseable {
         if (logs != null) logs.reopen();
     }
 
+    /**
+     * chronyd's -u USER / user: once everything is open, a daemon started as root switches to
+     * USER, keeping CAP_SYS_TIME on the core thread (the one that adjusts the clock). The
+     * directory of the Unix command socket is handed to USER first so the socket can be
+     * removed at exit, as chronyd does with its socket directory.
+     */
+    void dropPrivileges(String user) throws DaemonException {
+        if (user == null || user.equals("root") || !Privileges.runningAsRoot()) return;
+        Privileges.Account account = Privileges.lookup(user);
+        onCore(() -> {
+            cfg.bindCmdSocket().filter(p -> !p.isEmpty()).ifPresent(p -> {
+                try {
+                    Path dir = Path.of(p).toAbsolutePath().getParent();
+                    var view = Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class);
+                    var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+                    view.setOwner(lookup.lookupPrincipalByName(account.name()));
+                    Files.setOwner(Path.of(p), lookup.lookupPrincipalByName(account.name()));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Could not hand {} to {}: {}", p, account.name(), e.toString());
+                }
+            });
+            Privileges.dropTo(account, driver.controlsSystemClock());
+        });
+    }
+
     /** Tells systemd we are up (Type=notify); nothing without $NOTIFY_SOCKET. */
     void notifyReady() {
         if (notify != null && notify.enabled()) {
