@@ -104,7 +104,7 @@ public enum Keyword {
     RTCFILE("rtcfile", Support.NOT_IMPLEMENTED),
     RTCONUTC("rtconutc", Support.NOT_IMPLEMENTED),
     RTCSYNC("rtcsync", Support.IMPLEMENTED),
-    SCHED_PRIORITY("sched_priority", Support.NOT_IMPLEMENTED),
+    SCHED_PRIORITY("sched_priority", Support.IMPLEMENTED),
     SERVER("server", Support.IMPLEMENTED),
     SMOOTHTIME("smoothtime", Support.IMPLEMENTED),
     SOURCEDIR("sourcedir", Support.IMPLEMENTED),

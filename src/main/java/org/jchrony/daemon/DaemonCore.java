@@ -280,6 +280,21 @@ final class DaemonCore implements AutoCloseable {
 
         notify = SdNotify.fromEnvironment();
         opened.add(notify);
+
+        int priority = opts.schedPriority() > 0 ? opts.schedPriority() : cfg.schedPriority();
+        if (priority > 0) {
+            // chronyd -P / sched_priority: SCHED_FIFO for the threads that handle time-critical work
+            Privileges.realtimePriority(priority);
+            if (serverGroup != null) {
+                for (var loop : serverGroup) {
+                    loop.submit(() -> {
+                        Privileges.realtimePriority(priority);
+                        return null;
+                    }).awaitUninterruptibly();
+                }
+            }
+            LOG.info("Set scheduler priority {}", priority);
+        }
     }
 
     /** measurements.log and statistics.log lines for a new sample (chronyd writes both per measurement). */

@@ -94,6 +94,27 @@ final class Privileges {
         }
     }
 
+    /**
+     * chronyd's -P PRIORITY / sched_priority: SCHED_FIFO at that priority for the calling
+     * thread (Linux schedules threads, so the daemon calls this on each of its loop threads).
+     */
+    static void realtimePriority(int priority) throws DaemonException {
+        final int schedFifo = 1;
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle setscheduler = handle("sched_setscheduler", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            MemorySegment param = arena.allocate(ValueLayout.JAVA_INT);
+            param.set(ValueLayout.JAVA_INT, 0, priority);
+            if ((int) setscheduler.invokeExact(0, schedFifo, param) != 0) {
+                throw new DaemonException("Could not set scheduler priority " + priority);
+            }
+        } catch (DaemonException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DaemonException("Could not set scheduler priority " + priority + ": " + t);
+        }
+    }
+
     private static DaemonException fail(String call) {
         return new DaemonException("Could not drop root privileges: " + call + " failed");
     }

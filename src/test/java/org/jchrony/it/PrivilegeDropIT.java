@@ -108,4 +108,42 @@ class PrivilegeDropIT {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
+
+    /** chronyd's -P: the core and server loop threads run SCHED_FIFO at that priority. */
+    @Test
+    void dashPRunsTheLoopThreadsSchedFifo() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Path dir = Files.createTempDirectory("jchrony-p", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path conf = dir.resolve("chrony.conf");
+        Files.write(conf, List.of("port " + FreePorts.udp(), "bindaddress 127.0.0.1", "cmdport 0", "allow 127.0.0.1",
+                "bindcmdaddress " + dir.resolve("chronyd.sock"), "pidfile " + dir.resolve("chronyd.pid")));
+        Process p = new ProcessBuilder(JchronydProcess.LAUNCHER.toString(), "-d", "-x", "-P", "5", "-f", conf.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            java.util.Map<String, String> policies = new java.util.TreeMap<>();
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                if (Files.readString(dir.resolve("log")).contains("Set scheduler priority 5")) break;
+                Thread.sleep(100);
+            }
+            try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+                for (Path t : tasks.toList()) {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (!comm.startsWith("jchronyd-core") && !comm.startsWith("jchronyd-ntp")) continue;
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // fields after "comm": index 37 is rt_priority (field 40), 38 is policy (field 41)
+                    policies.put(comm + "/" + t.getFileName(), f[37] + "," + f[38]);
+                }
+            }
+            assertThat(policies).as(Files.readString(dir.resolve("log"))).isNotEmpty();
+            assertThat(policies.values()).allMatch("5,1"::equals);
+        } finally {
+            p.destroy();
+            p.waitFor(15, TimeUnit.SECONDS);
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
 }
