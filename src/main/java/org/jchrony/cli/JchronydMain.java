@@ -15,6 +15,7 @@ public final class JchronydMain {
     private JchronydMain() {}
 
     public static void main(String[] args) {
+        Logging.skipAutoConfiguration();
         int rc = run(args, System.out, System.err);
         if (rc >= 0) System.exit(rc);
         // rc < 0: a foreground or background daemon is running; its threads keep the JVM alive.
@@ -49,9 +50,10 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
-        Logging.Target logTarget = Logging.configure(
-                Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM")),
-                Logging.level(o.logLevel(), o.debugLevel()), o.logFile(), Daemon.syslogSink());
+        Logging.Target wanted = Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM"));
+        // /dev/log is opened only for syslog (its socket's FFM stubs cost start-up time).
+        Logging.Target logTarget = Logging.configure(wanted, Logging.level(o.logLevel(), o.debugLevel()), o.logFile(),
+                wanted == Logging.Target.SYSLOG ? Daemon.syslogSink() : null);
         try {
             Daemon daemon = Daemon.create(o, out, err);
             if (daemon == null) return 0; // -p printed the configuration

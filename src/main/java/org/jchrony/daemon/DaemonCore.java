@@ -146,15 +146,16 @@ final class DaemonCore implements AutoCloseable {
         if (cfg.clockPrecisionSeconds() > 0) {
             precisionLog2 = ClockPrecision.log2(Math.round(cfg.clockPrecisionSeconds() * 1e9));
         } else {
-            // Measuring takes about half a second (it needs a warmed-up clock read): serve with
-            // the usual value meanwhile and publish the measured one when it is known.
-            Thread.ofPlatform().daemon().name("jchronyd-precision").start(() -> {
+            // Measuring takes about half a second of CPU (it needs a warmed-up clock read): serve
+            // with the usual value meanwhile and publish the measured one when it is known; started
+            // 2 s late so that it does not compete with start-up for the CPU.
+            scheduler.schedule(2_000_000_000L, () -> Thread.ofPlatform().daemon().name("jchronyd-precision").start(() -> {
                 int measured = ClockPrecision.measureLog2();
                 coreLoop.execute(() -> {
                     precisionLog2 = measured;
                     publishSnapshot();
                 });
-            });
+            }));
         }
         publishSnapshot();
 

@@ -169,33 +169,36 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO);
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, C_INT), ERRNO);
-    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, PTR), ERRNO);
-    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO);
-    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO);
-    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(C_INT, C_INT, PTR, PTR), ERRNO);
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(C_INT, C_INT), ERRNO);
-    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
-            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR), ERRNO);
-    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
-            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT), ERRNO);
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(C_LONG, C_INT, PTR, C_LONG, C_INT, PTR, C_INT), ERRNO);
+    // Each handle lives in its own holder class, created on first use: generating a downcall
+    // stub costs ~10-20 ms at start-up (the AOT cache cannot keep them), and most are not needed
+    // before the first NTP reply. A static final in a holder still constant-folds in the JIT.
+    private static final class SocketH { static final MethodHandle H = downcall("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO); }
+    private static final class SetsockoptH { static final MethodHandle H = downcall("setsockopt",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, C_INT), ERRNO); }
+    private static final class GetsockoptH { static final MethodHandle H = downcall("getsockopt",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, PTR), ERRNO); }
+    private static final class BindH { static final MethodHandle H = downcall("bind", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO); }
+    private static final class ConnectH { static final MethodHandle H = downcall("connect", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO); }
+    private static final class GetsocknameH { static final MethodHandle H = downcall("getsockname", FunctionDescriptor.of(C_INT, C_INT, PTR, PTR), ERRNO); }
+    private static final class CloseH { static final MethodHandle H = downcall("close", FunctionDescriptor.of(C_INT, C_INT), ERRNO); }
+    private static final class RecvmmsgH { static final MethodHandle H = downcall("recvmmsg",
+            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR), ERRNO); }
+    private static final class SendmmsgH { static final MethodHandle H = downcall("sendmmsg",
+            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT), ERRNO); }
+    private static final class SendtoH { static final MethodHandle H = downcall("sendto",
+            FunctionDescriptor.of(C_LONG, C_INT, PTR, C_LONG, C_INT, PTR, C_INT), ERRNO); }
     /** Hot-path variants without errno capture (the capture costs an allocation per call). */
-    private static final MethodHandle RECVMMSG_FAST = downcall("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR));
-    private static final MethodHandle SENDMMSG_FAST = downcall("sendmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT));
-    private static final MethodHandle RECVMSG_FAST = downcall("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, PTR, C_INT));
-    private static final MethodHandle ERRNO_LOCATION = downcall("__errno_location", FunctionDescriptor.of(PTR));
-    private static final MethodHandle FCNTL = downcall("fcntl",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", FunctionDescriptor.of(C_INT, PTR));
-    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(PTR, C_INT));
+    private static final class RecvmmsgFastH { static final MethodHandle H = downcall("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR)); }
+    private static final class SendmmsgFastH { static final MethodHandle H = downcall("sendmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT)); }
+    private static final class RecvmsgFastH { static final MethodHandle H = downcall("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, PTR, C_INT)); }
+    private static final class ErrnoLocationH { static final MethodHandle H = downcall("__errno_location", FunctionDescriptor.of(PTR)); }
+    private static final class FcntlH { static final MethodHandle H = downcall("fcntl",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO, Linker.Option.firstVariadicArg(2)); }
+    private static final class IfNametoindexH { static final MethodHandle H = downcall("if_nametoindex", FunctionDescriptor.of(C_INT, PTR)); }
+    private static final class StrerrorH { static final MethodHandle H = downcall("strerror", FunctionDescriptor.of(PTR, C_INT)); }
     /** clock_gettime through the vDSO: short, never blocks, so called as a "critical" downcall. */
-    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
-            FunctionDescriptor.of(C_INT, C_INT, PTR), Linker.Option.critical(false));
+    private static final class ClockGettimeH { static final MethodHandle H = downcall("clock_gettime",
+            FunctionDescriptor.of(C_INT, C_INT, PTR), Linker.Option.critical(false)); }
 
     /** A segment for the linker to store errno in; one per thread/socket for the hot paths. */
     public static MemorySegment newCallState(Arena arena) {
@@ -208,7 +211,7 @@ public final class Libc {
 
     public static int socket(MemorySegment cs, int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(cs, domain, type, protocol);
+            return (int) SocketH.H.invokeExact(cs, domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -216,7 +219,7 @@ public final class Libc {
 
     public static int setsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) SETSOCKOPT.invokeExact(cs, fd, level, name, value, len);
+            return (int) SetsockoptH.H.invokeExact(cs, fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -224,7 +227,7 @@ public final class Libc {
 
     public static int getsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
         try {
-            return (int) GETSOCKOPT.invokeExact(cs, fd, level, name, value, lenPtr);
+            return (int) GetsockoptH.H.invokeExact(cs, fd, level, name, value, lenPtr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -232,7 +235,7 @@ public final class Libc {
 
     public static int bind(MemorySegment cs, int fd, MemorySegment addr, int len) {
         try {
-            return (int) BIND.invokeExact(cs, fd, addr, len);
+            return (int) BindH.H.invokeExact(cs, fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -240,7 +243,7 @@ public final class Libc {
 
     public static int connect(MemorySegment cs, int fd, MemorySegment addr, int len) {
         try {
-            return (int) CONNECT.invokeExact(cs, fd, addr, len);
+            return (int) ConnectH.H.invokeExact(cs, fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -248,7 +251,7 @@ public final class Libc {
 
     public static int getsockname(MemorySegment cs, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return (int) GETSOCKNAME.invokeExact(cs, fd, addr, lenPtr);
+            return (int) GetsocknameH.H.invokeExact(cs, fd, addr, lenPtr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -256,7 +259,7 @@ public final class Libc {
 
     public static int close(MemorySegment cs, int fd) {
         try {
-            return (int) CLOSE.invokeExact(cs, fd);
+            return (int) CloseH.H.invokeExact(cs, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -265,7 +268,7 @@ public final class Libc {
     /** recvmmsg(fd, vec, vlen, flags, NULL). */
     public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) RECVMMSG.invokeExact(cs, fd, vec, vlen, flags, MemorySegment.NULL);
+            return (int) RecvmmsgH.H.invokeExact(cs, fd, vec, vlen, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -273,7 +276,7 @@ public final class Libc {
 
     public static int sendmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) SENDMMSG.invokeExact(cs, fd, vec, vlen, flags);
+            return (int) SendmmsgH.H.invokeExact(cs, fd, vec, vlen, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -281,7 +284,7 @@ public final class Libc {
 
     public static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
-            return (long) SENDTO.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
+            return (long) SendtoH.H.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -294,7 +297,7 @@ public final class Libc {
      */
     public static int recvmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) RECVMMSG_FAST.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
+            return (int) RecvmmsgFastH.H.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -303,7 +306,7 @@ public final class Libc {
     /** recvmsg without errno capture (used with MSG_ERRQUEUE for TX timestamps). */
     public static long recvmsgFast(int fd, MemorySegment msghdr, int flags) {
         try {
-            return (long) RECVMSG_FAST.invokeExact(fd, msghdr, flags);
+            return (long) RecvmsgFastH.H.invokeExact(fd, msghdr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -312,7 +315,7 @@ public final class Libc {
     /** sendmmsg without errno capture; see {@link #recvmmsgFast}. */
     public static int sendmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) SENDMMSG_FAST.invokeExact(fd, vec, vlen, flags);
+            return (int) SendmmsgFastH.H.invokeExact(fd, vec, vlen, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -321,7 +324,7 @@ public final class Libc {
     /** The calling thread's errno variable (glibc {@code __errno_location()}); valid only on that thread. */
     public static MemorySegment errnoLocation() {
         try {
-            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(4);
+            return ((MemorySegment) ErrnoLocationH.H.invokeExact()).reinterpret(4);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -334,7 +337,7 @@ public final class Libc {
 
     public static int fcntl(MemorySegment cs, int fd, int cmd, int arg) {
         try {
-            return (int) FCNTL.invokeExact(cs, fd, cmd, arg);
+            return (int) FcntlH.H.invokeExact(cs, fd, cmd, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -343,7 +346,7 @@ public final class Libc {
     /** Interface index of {@code name}, or 0 if there is none. */
     public static int ifNameToIndex(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (int) IF_NAMETOINDEX.invokeExact(arena.allocateFrom(name));
+            return (int) IfNametoindexH.H.invokeExact(arena.allocateFrom(name));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -352,7 +355,7 @@ public final class Libc {
     /** CLOCK_REALTIME in ns since the Unix epoch; {@code timespec} is a caller-owned 16-byte segment. */
     public static long clockRealtimeNanos(MemorySegment timespec) {
         try {
-            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_REALTIME, timespec);
+            int rc = (int) ClockGettimeH.H.invokeExact(CLOCK_REALTIME, timespec);
             if (rc != 0) throw new IllegalStateException("clock_gettime failed");
         } catch (Throwable t) {
             throw rethrow(t);
@@ -383,7 +386,7 @@ public final class Libc {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment p = (MemorySegment) StrerrorH.H.invokeExact(errno);
             return p.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);

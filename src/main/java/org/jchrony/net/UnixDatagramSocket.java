@@ -45,27 +45,28 @@ public final class UnixDatagramSocket implements AutoCloseable {
     private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = fn("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle BIND = fn("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle CONNECT = fn("connect", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle SENDTO = fn("sendto", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    // Downcall stubs are generated on first use (each costs ~10-20 ms at start-up): holders.
+    private static final class SocketH { static final MethodHandle H = fn("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)); }
+    private static final class BindH { static final MethodHandle H = fn("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)); }
+    private static final class ConnectH { static final MethodHandle H = fn("connect", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)); }
+    private static final class SendtoH { static final MethodHandle H = fn("sendto", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle RECVFROM = fn("recvfrom", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT)); }
+    private static final class RecvfromH { static final MethodHandle H = fn("recvfrom", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    private static final MethodHandle POLL = fn("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle FCNTL = fn("fcntl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle CHMOD = fn("chmod", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS)); }
+    private static final class PollH { static final MethodHandle H = fn("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT)); }
+    private static final class CloseH { static final MethodHandle H = fn("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)); }
+    private static final class FcntlH { static final MethodHandle H = fn("fcntl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)); }
+    private static final class ChmodH { static final MethodHandle H = fn("chmod", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT)); }
+    private static final class StrerrorH { static final MethodHandle H = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT)); }
 
     private static MethodHandle fn(String name, FunctionDescriptor d) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), d, Linker.Option.captureCallState("errno"));
@@ -90,7 +91,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         Arena a = Arena.ofConfined();
         try (a) {
             MemorySegment st = a.allocate(CALL_STATE);
-            int fd = (int) SOCKET.invokeExact(st, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int fd = (int) SocketH.H.invokeExact(st, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IOException("socket(AF_UNIX): " + strerror((int) ERRNO.get(st, 0L)));
             return new UnixDatagramSocket(fd);
         } catch (IOException e) {
@@ -113,7 +114,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         int len = fillAddress(p);
         int r;
         try {
-            r = (int) BIND.invokeExact(state, fd, addr, len);
+            r = (int) BindH.H.invokeExact(state, fd, addr, len);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -126,7 +127,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         int len = fillAddress(path);
         int r;
         try {
-            r = (int) CONNECT.invokeExact(state, fd, addr, len);
+            r = (int) ConnectH.H.invokeExact(state, fd, addr, len);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -137,7 +138,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
     public void chmod(int mode) throws IOException {
         if (boundPath == null) throw new IOException("not bound to a path");
         try (Arena a = Arena.ofConfined()) {
-            int r = (int) CHMOD.invokeExact(state, a.allocateFrom(boundPath.toString()), mode);
+            int r = (int) ChmodH.H.invokeExact(state, a.allocateFrom(boundPath.toString()), mode);
             if (r < 0) throw new IOException("chmod(" + boundPath + "): " + strerror(errno()));
         } catch (IOException e) {
             throw e;
@@ -149,8 +150,8 @@ public final class UnixDatagramSocket implements AutoCloseable {
     /** O_NONBLOCK, for use from an event loop. */
     public void setNonBlocking() throws IOException {
         try {
-            int flags = (int) FCNTL.invokeExact(state, fd, F_GETFL, 0);
-            if (flags < 0 || (int) FCNTL.invokeExact(state, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            int flags = (int) FcntlH.H.invokeExact(state, fd, F_GETFL, 0);
+            if (flags < 0 || (int) FcntlH.H.invokeExact(state, fd, F_SETFL, flags | O_NONBLOCK) < 0) {
                 throw new IOException("fcntl: " + strerror(errno()));
             }
         } catch (IOException e) {
@@ -176,7 +177,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         MemorySegment.copy(data, offset, buffer, ValueLayout.JAVA_BYTE, 0, length);
         long r;
         try {
-            r = (long) SENDTO.invokeExact(state, fd, buffer, (long) length, 0, to, toLen);
+            r = (long) SendtoH.H.invokeExact(state, fd, buffer, (long) length, 0, to, toLen);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -246,7 +247,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
             pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             int r;
             try {
-                r = (int) POLL.invokeExact(state, pollFd, 1L, timeoutMillis);
+                r = (int) PollH.H.invokeExact(state, pollFd, 1L, timeoutMillis);
             } catch (Throwable t) {
                 throw new IOException(t);
             }
@@ -260,7 +261,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         addrLen.set(ValueLayout.JAVA_INT, 0, SOCKADDR_UN);
         long n;
         try {
-            n = (long) RECVFROM.invokeExact(state, fd, buffer, (long) dst.length, 0, addr, addrLen);
+            n = (long) RecvfromH.H.invokeExact(state, fd, buffer, (long) dst.length, 0, addr, addrLen);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -308,7 +309,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
 
     private static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) StrerrorH.H.invokeExact(errno);
             return s.reinterpret(256).getString(0) + " (errno " + errno + ")";
         } catch (Throwable t) {
             return "errno " + errno;
@@ -321,7 +322,7 @@ public final class UnixDatagramSocket implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            int r = (int) CLOSE.invokeExact(state, fd);
+            int r = (int) CloseH.H.invokeExact(state, fd);
             if (r < 0) { /* nothing useful to do */ }
         } catch (Throwable ignored) {
             // closing is best effort
