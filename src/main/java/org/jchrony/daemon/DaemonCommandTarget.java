@@ -58,6 +58,8 @@ final class DaemonCommandTarget implements CommandTarget {
     private final java.util.function.Supplier<LocalSettings> localNow;
     private final java.util.function.Function<InetAddress, InetAddress> localAddressOf;
     private final Runnable cycleLogs;
+    private final Runnable reloadSources;
+    private final Runnable refreshNames;
 
     /** chronyc local on/off: what the server should advertise when unsynchronised. */
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
@@ -81,7 +83,8 @@ final class DaemonCommandTarget implements CommandTarget {
     DaemonCommandTarget(SourceManager sources, ClientLog clientLog, AccessList ntpAccess, AccessList cmdAccess,
                         ClockDriver driver, TimeSource realtime, Runnable shutdown, Consumer<LocalSettings> localChanged,
                         java.util.function.Supplier<LocalSettings> localNow,
-                        java.util.function.Function<InetAddress, InetAddress> localAddressOf, Runnable cycleLogs) {
+                        java.util.function.Function<InetAddress, InetAddress> localAddressOf, Runnable cycleLogs,
+                        Runnable reloadSources, Runnable refreshNames) {
         this.sources = sources;
         this.clientLog = clientLog;
         this.ntpAccess = ntpAccess;
@@ -93,6 +96,8 @@ final class DaemonCommandTarget implements CommandTarget {
         this.localNow = localNow;
         this.localAddressOf = localAddressOf;
         this.cycleLogs = cycleLogs;
+        this.reloadSources = reloadSources;
+        this.refreshNames = refreshNames;
     }
 
     // ------------------------------------------------------------------ reports
@@ -409,7 +414,16 @@ final class DaemonCommandTarget implements CommandTarget {
                 keys.reload();
                 yield Status.SUCCESS;
             }
-            case DUMP, REFRESH, RELOAD_SOURCES -> Status.SUCCESS;
+            case RELOAD_SOURCES -> {
+                reloadSources.run();
+                yield Status.SUCCESS;
+            }
+            case REFRESH -> {
+                refreshNames.run();
+                yield Status.SUCCESS;
+            }
+            // no dumpdir support yet: chronyd answers OK whether or not it has something to dump
+            case DUMP -> Status.SUCCESS;
             case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
     }

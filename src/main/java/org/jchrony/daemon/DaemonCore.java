@@ -94,6 +94,25 @@ final class DaemonCore implements AutoCloseable {
     private SdNotify notify;
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
     private org.jchrony.clock.LeapSecondSetup leap;
+    /** The sources read from sourcedir files, as (type, name, options) keys, for `reload sources`. */
+    private java.util.Set<SourceKey> sourceDirSources = new java.util.LinkedHashSet<>();
+
+    private record SourceKey(Directive.NtpSource source, Directive.SourceType type, String name,
+                             org.jchrony.config.SourceOptions options) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SourceKey k && k.type == type && k.name.equals(name) && k.options.equals(options);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(type, name, options);
+        }
+    }
+
+    private static SourceKey sourceKey(Directive.NtpSource s) {
+        return new SourceKey(s, s.type(), s.name(), s.options());
+    }
     private org.jchrony.logs.LogFiles logs;
     private org.jchrony.logs.ClockChangeReporter clockChanges;
     /** smoothtime: the served-time smoother (null when not configured). */
@@ -248,7 +267,7 @@ final class DaemonCore implements AutoCloseable {
                 shutdownRequest, s -> {
                     local = s;
                     publishSnapshot();
-                }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
+                }, () -> local, upstreamLocalAddress::get, this::cycleLogs, this::reloadSources, this::refreshNames);
         target.setKeys(keys);
         target.setManualInput(smoother, manual);
         CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
@@ -272,7 +291,10 @@ final class DaemonCore implements AutoCloseable {
             opened.add(metrics);
         }
 
-        for (Directive.NtpSource s : cfg.allSources()) addSource(s);
+        for (Directive.NtpSource s : cfg.sources()) addSource(s);
+        for (Directive.NtpSource s : cfg.sourceDirSources()) addSource(s);
+        sourceDirSources = cfg.sourceDirSources().stream().map(DaemonCore::sourceKey).collect(
+                java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
         sources.start();
 
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);
@@ -337,6 +359,43 @@ final class DaemonCore implements AutoCloseable {
         var report = clockChanges.clockUpdated(t.lastOffsetSeconds());
         if (report.logMessage() != null) LOG.warn("{}", report.logMessage());
         if (report.mailMessage() != null) LOG.warn("{}", report.mailMessage());
+    }
+
+    /**
+     * chronyc reload sources: re-reads the sourcedir files (e.g. /run/chrony-dhcp), adds the
+     * sources that appeared and removes those that disappeared, as chronyd does.
+     */
+    void reloadSources() {
+        var contents = org.jchrony.config.ConfigParser.loadSourceDirs(cfg.sourceDirs());
+        for (String w : contents.warnings()) LOG.warn("{}", w);
+        java.util.Set<SourceKey> now = contents.sources().stream().map(DaemonCore::sourceKey).collect(
+                java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        for (SourceKey old : sourceDirSources) {
+            if (!now.contains(old)) sources.removeByName(old.name());
+        }
+        for (SourceKey k : now) {
+            if (!sourceDirSources.contains(k)) addSource(k.source());
+        }
+        sourceDirSources = now;
+    }
+
+    /**
+     * chronyc refresh: resolves the names of servers and peers again and moves a source whose
+     * name now points elsewhere to the new address, keeping its options.
+     */
+    void refreshNames() {
+        for (org.jchrony.source.NtpSource s : List.copyOf(sources.sourceList())) {
+            if (s.kind() == org.jchrony.source.NtpSource.Kind.POOL_MEMBER || IpAddress.parse(s.name()).isPresent()) continue;
+            resolve(s.name(), addrs -> {
+                if (addrs.isEmpty() || addrs.contains(s.address())) return;
+                var target = new SourceAddress(addrs.getFirst(), s.sourceAddress().port());
+                sources.removeSource(s.address());
+                if (s.kind() == org.jchrony.source.NtpSource.Kind.PEER) sources.addPeer(s.name(), target, s.options());
+                else sources.addServer(s.name(), target, s.options());
+                LOG.info("Source {} replaced with {} ({})", s.address().getHostAddress(),
+                        target.address().getHostAddress(), s.name());
+            });
+        }
     }
 
     /** chronyc cyclelogs: reopen the log files (after logrotate moved them). */

@@ -173,6 +173,21 @@ public final class SourceManager {
         return false;
     }
 
+    /** Removes every source configured with {@code name} (a server, a peer, or a pool and its members). */
+    public int removeByName(String name) {
+        int n = 0;
+        for (NtpSource s : List.copyOf(byAddress.values())) {
+            if (s.name().equals(name)) {
+                PoolSource p = poolOf.get(s);
+                if (p != null) p.forget(s);
+                removeInternal(s);
+                n++;
+            }
+        }
+        pools.removeIf(p -> p.name().equals(name));
+        return n;
+    }
+
     private void removeInternal(NtpSource s) {
         s.stop();
         byAddress.remove(s.sourceAddress());
