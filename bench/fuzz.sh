@@ -26,12 +26,12 @@ for r in $(seq 1 "$ROUNDS"); do
     cp -n "$saved"/* "$work"/ 2>/dev/null || true
     JAZZER_FUZZ=1 mvn -B -o surefire:test -Dtest="JazzerFuzzTest#$t" -DtrimStackTrace=false \
       > "$LOG/$t.$r.mvn.log" 2>&1 || true
-    out=target/surefire-reports/org.jchrony.fuzz.JazzerFuzzTest-output.txt
-    cp "$out" "$LOG/$t.$r.out" 2>/dev/null || true
-    last=$(grep -E '^#[0-9]+' "$LOG/$t.$r.out" | tail -1 || true)
+    # libFuzzer reports on the fork's stderr, which ends up in the Maven log
+    f="$LOG/$t.$r.mvn.log"
+    last=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$f" | tail -1 || true)
     execs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$last")
-    cov=$(grep -E '^#[0-9]+.*cov:' "$LOG/$t.$r.out" | tail -1 | sed -nE 's/.*cov: ([0-9]+).*/\1/p')
-    ft=$(grep -E '^#[0-9]+.*ft:' "$LOG/$t.$r.out" | tail -1 | sed -nE 's/.*ft: ([0-9]+).*/\1/p')
+    cov=$(grep -E '^#[0-9]+.*cov:' "$f" | tail -1 | sed -nE 's/.*cov: ([0-9]+).*/\1/p' || true)
+    ft=$(grep -E '^#[0-9]+.*ft:' "$f" | tail -1 | sed -nE 's/.*ft: ([0-9]+).*/\1/p' || true)
     corp=$(sed -nE 's/.*corp: ([0-9]+)\/.*/\1/p' <<<"$last")
     n=0
     for f in "$work"/*; do

@@ -235,7 +235,7 @@ final class DaemonCore implements AutoCloseable {
                     publishSnapshot();
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs);
         target.setKeys(keys);
-        CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
+        CommandHandler commands = new CommandHandler(target, cmdAccess::allowed); // as chronyd: only 127.0.0.1/::1 are implicit, not 127/8
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
                 try {
@@ -465,10 +465,15 @@ final class DaemonCore implements AutoCloseable {
     private void readDriftfile() {
         if (cfg.driftFile().isEmpty()) return;
         driftfile = new Driftfile(Path.of(cfg.driftFile().get()));
-        driftfile.read().ifPresent(d -> {
+        driftfile.read().ifPresentOrElse(d -> {
             sources.discipline().loadDrift(d);
             LOG.info("Frequency {} +/- {} ppm read from {}", String.format("%.3f", d.freqPpm()),
                     String.format("%.3f", d.skewPpm()), driftfile.path());
+        }, () -> {
+            // chronyd: an existing but unreadable/corrupt driftfile is reported (a missing one is not)
+            if (java.nio.file.Files.exists(driftfile.path())) {
+                LOG.warn("Could not read valid frequency and skew from driftfile {}", driftfile.path());
+            }
         });
     }
 
