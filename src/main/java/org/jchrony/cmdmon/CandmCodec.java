@@ -300,8 +300,11 @@ public final class CandmCodec {
                 }
             }
             case ReplyBody.SourceName s -> {
+                // NUL-terminated in 256 bytes (chronyc relies on it): at most 255 bytes, cut on a UTF-8 character boundary
                 byte[] n = s.name().getBytes(StandardCharsets.UTF_8);
-                b.put(n, 0, Math.min(n.length, 256));
+                int cut = Math.min(n.length, 255);
+                while (cut < n.length && cut > 0 && (n[cut] & 0xc0) == 0x80) cut--;
+                b.put(n, 0, cut);
             }
             case ReplyBody.AuthData a -> {
                 AuthDataReport r = a.report();
