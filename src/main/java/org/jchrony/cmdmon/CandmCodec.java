@@ -67,8 +67,11 @@ public final class CandmCodec {
             case Command.AddSource x -> {
                 b.putInt(x.type());
                 byte[] name = new byte[256];
+                // NUL-terminated (chronyd checks it): at most 255 bytes, cut on a UTF-8 character boundary
                 byte[] n = x.name().getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(n, 0, name, 0, Math.min(n.length, 256));
+                int cut = Math.min(n.length, 255);
+                while (cut < n.length && cut > 0 && (n[cut] & 0xc0) == 0x80) cut--;
+                System.arraycopy(n, 0, name, 0, cut);
                 b.put(name);
                 b.putInt(x.port()).putInt(x.minpoll()).putInt(x.maxpoll()).putInt(x.presendMinpoll())
                         .putInt(x.minStratum()).putInt(x.pollTarget()).putInt(x.version()).putInt(x.maxSources())
@@ -300,8 +303,11 @@ public final class CandmCodec {
                 }
             }
             case ReplyBody.SourceName s -> {
+                // NUL-terminated in 256 bytes (chronyc relies on it): at most 255 bytes, cut on a UTF-8 character boundary
                 byte[] n = s.name().getBytes(StandardCharsets.UTF_8);
-                b.put(n, 0, Math.min(n.length, 256));
+                int cut = Math.min(n.length, 255);
+                while (cut < n.length && cut > 0 && (n[cut] & 0xc0) == 0x80) cut--;
+                b.put(n, 0, cut);
             }
             case ReplyBody.AuthData a -> {
                 AuthDataReport r = a.report();

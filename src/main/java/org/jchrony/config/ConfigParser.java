@@ -330,7 +330,13 @@ public final class ConfigParser {
                 } catch (IOException e) {
                     throw new GlobAbortedException();
                 }
-                PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + toJavaGlob(comp));
+                PathMatcher m;
+                try {
+                    m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + toJavaGlob(comp));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    // glob(3) takes a malformed bracket expression literally (found by fuzzing: it escaped as a crash)
+                    m = n -> n.toString().equals(comp);
+                }
                 List<String> matches = new ArrayList<>();
                 for (Path p : entries) {
                     Path n = p.getFileName();

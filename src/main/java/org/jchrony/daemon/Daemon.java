@@ -132,6 +132,14 @@ public final class Daemon {
     /** Arranges that SIGTERM/SIGINT (JVM shutdown) stop the daemon cleanly. */
     public void exitOnShutdown() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "jchronyd-shutdown"));
+        // chronyd exits with status 0 after SIGTERM/SIGINT; the JVM's default would be 128 + signal
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> System.exit(exitStatus));
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Cannot handle SIG{}: {}", name, e.getMessage());
+            }
+        }
     }
 
     /** For -q/-Q/-t: waits until the daemon decides to exit; returns the exit status. */

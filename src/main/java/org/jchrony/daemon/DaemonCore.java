@@ -270,7 +270,8 @@ final class DaemonCore implements AutoCloseable {
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs, this::reloadSources, this::refreshNames);
         target.setKeys(keys);
         target.setManualInput(smoother, manual);
-        CommandHandler commands = new CommandHandler(target, peer -> peer.isLoopback() || cmdAccess.allowed(peer));
+        // as chronyd: only 127.0.0.1 and ::1 are implicitly allowed (CommandHandler), not all of 127/8
+        CommandHandler commands = new CommandHandler(target, cmdAccess::allowed);
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
             for (InetAddress a : bindAddresses(cfg.bindCmdAddress4(), cfg.bindCmdAddress6())) {
                 try {
@@ -580,10 +581,15 @@ final class DaemonCore implements AutoCloseable {
     private void readDriftfile() {
         if (cfg.driftFile().isEmpty()) return;
         driftfile = new Driftfile(Path.of(cfg.driftFile().get()));
-        driftfile.read().ifPresent(d -> {
+        driftfile.read().ifPresentOrElse(d -> {
             sources.discipline().loadDrift(d);
             LOG.info("Frequency {} +/- {} ppm read from {}", String.format("%.3f", d.freqPpm()),
                     String.format("%.3f", d.skewPpm()), driftfile.path());
+        }, () -> {
+            // chronyd: an existing but unreadable/corrupt driftfile is reported (a missing one is not)
+            if (java.nio.file.Files.exists(driftfile.path())) {
+                LOG.warn("Could not read valid frequency and skew from driftfile {}", driftfile.path());
+            }
         });
     }
 
