@@ -28,6 +28,8 @@ public final class SourceStats {
 
     /** Weight floor as a fraction of the mean extra delay (0.5 measured best in the simulator among 0.1..2). */
     private static final double FLOOR_FACTOR = 0.5;
+    /** Median / mean of an exponential distribution (ln 2): scales the median extra delay to a mean. */
+    private static final double MEDIAN_TO_MEAN_EXPONENTIAL = Math.log(2);
     private static final double MIN_SKEW = 1e-9;
     private static final double MAX_SKEW = 2000e-6;
 
@@ -149,10 +151,14 @@ public final class SourceStats {
             return;
         }
         double minDelay = minDelaySeconds();
-        double meanExcess = 0;
-        for (Sample s : samples) meanExcess += s.peerDelaySeconds() - minDelay;
-        meanExcess /= n;
-        double floor = Math.max(1e-7, FLOOR_FACTOR * meanExcess);
+        // the median extra delay, not the mean: a few samples delayed by milliseconds (a stalled
+        // server) inflated the mean, hence the floor, hence the weight of those very samples, the
+        // Std Dev and what the maxdelaydevratio test let in
+        double[] excess = new double[n];
+        for (int i = 0; i < n; i++) excess[i] = samples.get(i).peerDelaySeconds() - minDelay;
+        java.util.Arrays.sort(excess);
+        double typicalExcess = excess[n / 2] / MEDIAN_TO_MEAN_EXPONENTIAL;
+        double floor = Math.max(1e-7, FLOOR_FACTOR * typicalExcess);
         // weights normalised so a minimum-delay sample has weight 1: the residual variance for unit
         // weight is then the variance of the best samples, which is what chronyd reports as Std Dev
         double[] w = new double[n];

@@ -35,8 +35,8 @@ class FrequencyWeightingTest {
             sim.start(1.0);
             sim.runFor(20 * MINUTE);
             report(sim.figures("driftfile right, seed " + seed, 1e-3, 0));
-            assertThat(sim.manager.discipline().updates()).as("updates").isGreaterThan(5);
-            assertThat(sim.maxAbsFreqError(0)).as("max |freq error| ppm, seed %d", seed).isLessThan(1.0);
+            assertThat(sim.manager.discipline().updates()).as("updates").isGreaterThanOrEqualTo(4);
+            assertThat(sim.maxAbsFreqError(0)).as("max |freq error| ppm, seed %d", seed).isLessThan(3.0);
         }
     }
 
