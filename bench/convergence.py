@@ -18,9 +18,12 @@ Needs: Debian's chrony (/usr/sbin/chronyd), the built jar (bin/jchronyd builds i
 Everything stays on 127.0.0.1 and stops by itself.
 """
 import argparse
+import heapq
+import itertools
 import math
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -64,6 +67,8 @@ class RefServer(threading.Thread):
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.stop = False
+        self.due = []
+        self.seq = itertools.count()
 
     def true_offset(self, t):
         return self.offset + self.freq * (t - self.t0)
@@ -73,18 +78,21 @@ class RefServer(threading.Thread):
         return t + self.true_offset(t)
 
     def _later(self, seconds, fn):
-        if seconds <= 0:
-            fn()
-        else:
-            threading.Timer(seconds, fn).start()
+        # one thread and a heap of due actions: a timer thread per packet (as before) added
+        # scheduling jitter of its own that dominated the simulated network's
+        heapq.heappush(self.due, (time.time() + max(seconds, 0), next(self.seq), fn))
 
     def run(self):
-        self.sock.settimeout(0.2)
         while not self.stop:
-            try:
-                data, addr = self.sock.recvfrom(1024)
-            except socket.timeout:
+            now = time.time()
+            while self.due and self.due[0][0] <= now:
+                heapq.heappop(self.due)[2]()
+                now = time.time()
+            wait = min(0.2, self.due[0][0] - now) if self.due else 0.2
+            r, _, _ = select.select([self.sock], [], [], max(wait, 0))
+            if not r:
                 continue
+            data, addr = self.sock.recvfrom(1024)
             if len(data) < 48:
                 continue
             d_req = self.delay * (1 + self.asym) / 2 + self.rng.expovariate(1 / self.jitter) / 2 if self.jitter else self.delay / 2
@@ -109,22 +117,46 @@ class RefServer(threading.Thread):
         self._later(d_rsp, lambda: self.sock.sendto(bytes(reply), addr))
 
 
+SO_TIMESTAMPING = 37
+# TX_SOFTWARE | RX_SOFTWARE | SOFTWARE | OPT_TSONLY: kernel stamps, so the measuring client adds
+# no user-space latency of its own to the error it reports
+TS_FLAGS = 2 | 8 | 16 | 2048
+
+
+def _kernel_stamp(anc):
+    for level, typ, data in anc:
+        if level == socket.SOL_SOCKET and typ == SO_TIMESTAMPING and len(data) >= 16:
+            sec, nsec = struct.unpack("qq", data[:16])
+            if sec or nsec:
+                return sec + nsec * 1e-9
+    return None
+
+
 def query(port, timeout=0.5):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING, TS_FLAGS)
+    except OSError:
+        pass
     req = bytearray(48)
     req[0] = 0x23
     t1 = time.time()
     struct.pack_into(">Q", req, 40, to_ntp(t1))
     try:
         s.sendto(bytes(req), ("127.0.0.1", port))
-        data = s.recv(1024)
-        t4 = time.time()
+        try:
+            _, anc, _, _ = s.recvmsg(64, 256, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+            t1 = _kernel_stamp(anc) or t1
+        except OSError:
+            pass
+        data, anc, _, _ = s.recvmsg(1024, 256)
+        t4 = _kernel_stamp(anc) or time.time()
     except OSError:
         return None
     finally:
         s.close()
-    if len(data) < 48 or (data[0] >> 6) == 3:
+    if len(data) < 48 or (data[0] >> 6) == 3 or data[24:32] != req[40:48]:
         return None
     t2 = from_ntp(struct.unpack_from(">Q", data, 32)[0], t1)
     t3 = from_ntp(struct.unpack_from(">Q", data, 40)[0], t1)

@@ -515,27 +515,60 @@ final class DaemonCore implements AutoCloseable {
         });
     }
 
-    /** Client side: one socket per address family on the core loop, opened on first use. */
+    /**
+     * Client side, as chronyd: without {@code acquisitionport} every request leaves from a new socket
+     * with a random source port (RFC 9109), opened on the core loop and closed when its response has
+     * been handled, when the next request to the same source replaces it, or after a timeout; with
+     * {@code acquisitionport} one shared socket per address family, opened on first use.
+     */
     private Transport transport() {
+        java.util.Map<SourceAddress, ClientSocket> inFlight = new java.util.HashMap<>();
+        opened.add(() -> {
+            for (ClientSocket s : List.copyOf(inFlight.values())) s.close();
+            inFlight.clear();
+        });
+        boolean perRequest = cfg.acquisitionPort().orElse(0) == 0;
         return (pkt, len, dst) -> {
             try {
-                ClientSocket s = clientSocketFor(dst.address());
+                if (!perRequest) return clientSocketFor(dst.address(), null).send(pkt, len, dst.address(), dst.port());
+                ClientSocket previous = inFlight.remove(dst);
+                if (previous != null) previous.close(); // unanswered: its response would now be stale
+                ClientSocket[] self = new ClientSocket[1];
+                ClientSocket s = clientSocketFor(dst.address(), (in, inLength, peer, rx, out) -> {
+                    onUpstreamDatagram(in, inLength, peer, rx, out);
+                    if (inFlight.remove(dst, self[0])) self[0].close();
+                    return 0;
+                });
+                self[0] = s;
+                inFlight.put(dst, s);
+                coreLoop.schedule(() -> {
+                    if (inFlight.remove(dst, s)) s.close();
+                }, 8, TimeUnit.SECONDS);
                 return s.send(pkt, len, dst.address(), dst.port());
             } catch (IOException e) {
                 LOG.debug("Could not send to {}: {}", dst, e.getMessage());
+                ClientSocket s = inFlight.remove(dst);
+                if (s != null) s.close();
                 return realtime.realtimeNanos();
             }
         };
     }
 
-    private ClientSocket clientSocketFor(InetAddress dst) throws IOException {
+    /**
+     * A client socket for a request to {@code dst}: with {@code oneShot} null the shared socket of
+     * its address family (acquisitionport), else a new one on an ephemeral port whose datagrams go
+     * to {@code oneShot}. Bound to {@code bindacqaddress}/{@code bindacqdevice}.
+     */
+    private ClientSocket clientSocketFor(InetAddress dst, org.jchrony.server.DatagramHandler oneShot) throws IOException {
         boolean v4 = dst instanceof Inet4Address;
         ClientSocket s = v4 ? client4 : client6;
-        if (s != null) return s;
+        if (s != null && oneShot == null) return s;
         IpAddress bind = v4 ? cfg.bindAcqAddress4() : cfg.bindAcqAddress6();
-        int port = cfg.acquisitionPort().orElse(0);
         UdpSocketOptions so = new UdpSocketOptions(false, cfg.bindAcqDevice().orElse(null), cfg.dscp(), 0);
-        s = ClientSocket.open(coreLoop, InetAddress.getByAddress(bind.toBytes()), port, so, this::onUpstreamDatagram);
+        InetAddress bindAddress = InetAddress.getByAddress(bind.toBytes());
+        if (oneShot != null) return ClientSocket.open(coreLoop, bindAddress, 0, so, oneShot);
+        int port = cfg.acquisitionPort().orElse(0);
+        s = ClientSocket.open(coreLoop, bindAddress, port, so, this::onUpstreamDatagram);
         opened.add(s);
         if (v4) client4 = s;
         else client6 = s;

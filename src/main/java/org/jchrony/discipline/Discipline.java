@@ -345,9 +345,10 @@ public final class Discipline {
         double oldFreq = driver.readFrequencyPpm();
         double dFreqPpm = 0;
         if (skew * 1e6 <= cfg.maxUpdateSkewPpm()) {
-            driver.setFrequencyPpm(oldFreq - freq * 1e6);
+            FrequencyUpdate fu = combineFrequency(skewPpm, freq * 1e6, skew * 1e6);
+            driver.setFrequencyPpm(oldFreq - fu.changePpm());
             dFreqPpm = driver.readFrequencyPpm() - oldFreq;
-            skewPpm = skew * 1e6;
+            skewPpm = fu.skewPpm();
         }
         // chronyc's "Residual freq": what the measurements indicated relative to the frequency in use
         // before this update (positive = local clock fast), as sourcestats' Frequency
@@ -413,6 +414,34 @@ public final class Discipline {
                 skewPpm + PHI_PPM);
         driver.setSyncStatus(true, rootDisp + rootDelay / 2, rootDisp + rootDelay / 2);
         for (ReferenceListener l : listeners) l.referenceUpdated(reference);
+    }
+
+    /** How much of a residual frequency to apply, and the skew of the frequency afterwards. */
+    record FrequencyUpdate(double changePpm, double skewPpm) {}
+
+    /**
+     * Combines the frequency in use (error {@code oldSkewPpm}, e.g. from the driftfile or earlier
+     * updates) with a new estimate that says the clock is {@code residualPpm} fast (error
+     * {@code newSkewPpm}), by inverse-variance weighting, as chronyd documents it does: an estimate
+     * from a few noisy samples hardly moves a well-known frequency, while a good estimate (or a poor
+     * prior, e.g. 2000 ppm at start without a driftfile) is taken nearly whole.
+     *
+     * <p>When the two disagree by more than their combined error (a stale driftfile, a temperature
+     * change), the prior's variance is first scaled up by the excess (chi-square of the difference),
+     * so a confident but wrong frequency gives way within a few updates instead of slowly.
+     */
+    static FrequencyUpdate combineFrequency(double oldSkewPpm, double residualPpm, double newSkewPpm) {
+        double oldVar = Math.max(oldSkewPpm * oldSkewPpm, 1e-12);
+        double newVar = Math.max(newSkewPpm * newSkewPpm, 1e-12);
+        double chi2 = residualPpm * residualPpm / (oldVar + newVar);
+        if (chi2 > 1) oldVar *= chi2;
+        double wOld = 1.0 / oldVar;
+        double wNew = 1.0 / newVar;
+        double wSum = wOld + wNew;
+        // successive regressions share most of their samples: their estimates are not independent,
+        // so the combined skew is not allowed to shrink below the better of the two inputs
+        double skew = Math.max(Math.sqrt(1.0 / wSum), Math.min(Math.sqrt(oldVar), newSkewPpm));
+        return new FrequencyUpdate(residualPpm * wNew / wSum, skew);
     }
 
     /** chronyc makestep: finish any pending correction at once by stepping. */

@@ -28,6 +28,8 @@ public final class SourceStats {
 
     /** Weight floor as a fraction of the mean extra delay (0.5 measured best in the simulator among 0.1..2). */
     private static final double FLOOR_FACTOR = 0.5;
+    /** Median / mean of an exponential distribution (ln 2): scales the median extra delay to a mean. */
+    private static final double MEDIAN_TO_MEAN_EXPONENTIAL = Math.log(2);
     private static final double MIN_SKEW = 1e-9;
     private static final double MAX_SKEW = 2000e-6;
 
@@ -149,13 +151,19 @@ public final class SourceStats {
             return;
         }
         double minDelay = minDelaySeconds();
-        double meanExcess = 0;
-        for (Sample s : samples) meanExcess += s.peerDelaySeconds() - minDelay;
-        meanExcess /= n;
-        double floor = Math.max(1e-7, FLOOR_FACTOR * meanExcess);
+        // the median extra delay, not the mean: a few samples delayed by milliseconds (a stalled
+        // server) inflated the mean, hence the floor, hence the weight of those very samples, the
+        // Std Dev and what the maxdelaydevratio test let in
+        double[] excess = new double[n];
+        for (int i = 0; i < n; i++) excess[i] = samples.get(i).peerDelaySeconds() - minDelay;
+        java.util.Arrays.sort(excess);
+        double typicalExcess = excess[n / 2] / MEDIAN_TO_MEAN_EXPONENTIAL;
+        double floor = Math.max(1e-7, FLOOR_FACTOR * typicalExcess);
+        // weights normalised so a minimum-delay sample has weight 1: the residual variance for unit
+        // weight is then the variance of the best samples, which is what chronyd reports as Std Dev
         double[] w = new double[n];
         for (int i = 0; i < n; i++) {
-            double e = floor + Math.max(0, samples.get(i).peerDelaySeconds() - minDelay);
+            double e = 1.0 + Math.max(0, samples.get(i).peerDelaySeconds() - minDelay) / floor;
             w[i] = 1.0 / (e * e);
         }
         // find the largest window of newest samples that passes the runs test
@@ -211,7 +219,7 @@ public final class SourceStats {
         }
         double slope = sxx > 0 ? sxy / sxx : 0;
         double intercept = ym - slope * xm; // at x = 0 = refNanos
-        double ssw = 0, ss = 0;
+        double ssw = 0;
         int runs = 0;
         int prevSign = 0;
         int plus = 0, minus = 0;
@@ -219,7 +227,6 @@ public final class SourceStats {
             double x = (samples.get(i).timeNanos() - refNanos) * 1e-9;
             double r = samples.get(i).offsetSeconds() - (intercept + slope * x);
             ssw += w[i] * r * r;
-            ss += r * r;
             int sign = r >= 0 ? 1 : -1;
             if (sign > 0) plus++; else minus++;
             if (sign != prevSign) runs++;
@@ -227,7 +234,9 @@ public final class SourceStats {
         }
         int dof = Math.max(1, n - 2);
         double varW = ssw / dof; // residual variance for unit weight
-        double sd = Math.sqrt(ss / dof);
+        // chronyd's Std Dev: the weighted residual deviation, i.e. that of a minimum-delay sample
+        // (unweighted, a few long-delay samples on loopback inflated it several-fold)
+        double sd = Math.sqrt(varW);
         double t = studentT(dof);
         double skew = sxx > 0 ? t * Math.sqrt(varW / sxx) : MAX_SKEW;
         skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, skew));
