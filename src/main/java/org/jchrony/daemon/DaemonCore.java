@@ -535,8 +535,9 @@ final class DaemonCore implements AutoCloseable {
                 if (previous != null) previous.close(); // unanswered: its response would now be stale
                 ClientSocket[] self = new ClientSocket[1];
                 ClientSocket s = clientSocketFor(dst.address(), (in, inLength, peer, rx, out) -> {
-                    onUpstreamDatagram(in, inLength, peer, rx, out);
-                    if (inFlight.remove(dst, self[0])) self[0].close();
+                    // as chronyd: the socket stays open until a genuine answer (tests 1-3) arrives,
+                    // so a spoofed or replayed datagram cannot shut out the real reply
+                    if (deliverUpstream(in, inLength, peer, rx) && inFlight.remove(dst, self[0])) self[0].close();
                     return 0;
                 });
                 self[0] = s;
@@ -576,19 +577,26 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private int onUpstreamDatagram(byte[] in, int inLength, PeerAddress peer, long rxRealtimeNanos, byte[] out) {
+        deliverUpstream(in, inLength, peer, rxRealtimeNanos);
+        return 0;
+    }
+
+    /** Hands a datagram from an upstream source to the sources; true if it was a genuine answer. */
+    private boolean deliverUpstream(byte[] in, int inLength, PeerAddress peer, long rxRealtimeNanos) {
         try {
             InetAddress from = peer.family() == PeerAddress.INET4
                     ? InetAddress.getByAddress(java.util.Arrays.copyOf(peer.address(), 4))
                     : InetAddress.getByAddress(peer.address().clone());
-            sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
+            boolean genuine = sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
             if (!upstreamLocalAddress.containsKey(from)) {
                 byte[] local = java.util.Arrays.copyOf(peer.localAddress(), peer.family() == PeerAddress.INET4 ? 4 : 16);
                 upstreamLocalAddress.put(from, InetAddress.getByAddress(local));
             }
+            return genuine;
         } catch (java.net.UnknownHostException | RuntimeException e) {
             LOG.debug("Dropped upstream datagram: {}", e.toString());
+            return false;
         }
-        return 0;
     }
 
     /** The Unix command socket; a directory chronyd would refuse disables it, with chronyd's messages. */
