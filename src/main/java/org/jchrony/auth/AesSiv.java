@@ -1,5 +1,7 @@
 package org.jchrony.auth;
 
+import org.jchrony.ntp.AesCmac;
+
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;

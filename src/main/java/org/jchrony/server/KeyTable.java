@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Symmetric keys (chrony.keys) and chronyd's legacy NTP MACs: for hash types the MAC is
@@ -28,12 +26,10 @@ public final class KeyTable implements SymmetricKeys {
 
     private record HashKey(byte[] value, MessageDigest digest) implements Key {}
 
-    private record CmacKey(Cipher cipher, byte[] k1, byte[] k2) implements Key {}
+    private record CmacKey(org.jchrony.ntp.AesCmac cmac) implements Key {}
 
     private final Map<Long, Key> keys = new HashMap<>();
     private final byte[] scratch = new byte[MAX_HASH_LENGTH];
-    private final byte[] x = new byte[16];
-    private final byte[] y = new byte[16];
 
     /**
      * Adds (or replaces) key {@code id}.
@@ -50,12 +46,7 @@ public final class KeyTable implements SymmetricKeys {
                     if (key.length != expected) {
                         throw new IllegalArgumentException("Invalid length of " + t + " key " + id + " (expected " + expected * 8 + " bits)");
                     }
-                    Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
-                    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-                    byte[] l = c.doFinal(new byte[16]);
-                    byte[] k1 = shiftXor(l);
-                    byte[] k2 = shiftXor(k1);
-                    keys.put(id, new CmacKey(c, k1, k2));
+                    keys.put(id, new CmacKey(new org.jchrony.ntp.AesCmac(key)));
                 }
                 default -> {
                     if (key.length == 0) throw new IllegalArgumentException("empty key " + id);
@@ -113,18 +104,6 @@ public final class KeyTable implements SymmetricKeys {
         };
     }
 
-    private static byte[] shiftXor(byte[] in) {
-        byte[] out = new byte[16];
-        int carry = 0;
-        for (int i = 15; i >= 0; i--) {
-            int b = in[i] & 0xff;
-            out[i] = (byte) ((b << 1) | carry);
-            carry = b >>> 7;
-        }
-        if ((in[0] & 0x80) != 0) out[15] ^= (byte) 0x87;
-        return out;
-    }
-
     /** Full MAC of data[0, length) into scratch; returns its length, or 0. */
     private int generate(Key key, byte[] data, int length) {
         try {
@@ -135,30 +114,11 @@ public final class KeyTable implements SymmetricKeys {
                     h.digest().update(data, 0, length);
                     yield h.digest().digest(scratch, 0, scratch.length);
                 }
-                case CmacKey c -> cmac(c, data, length);
+                case CmacKey c -> c.cmac().macInto(data, 0, length, scratch, 0);
             };
         } catch (GeneralSecurityException | RuntimeException e) {
             return 0;
         }
-    }
-
-    private int cmac(CmacKey c, byte[] data, int length) throws GeneralSecurityException {
-        java.util.Arrays.fill(x, (byte) 0);
-        int blocks = Math.max(1, (length + 15) / 16);
-        boolean complete = length > 0 && length % 16 == 0;
-        for (int b = 0; b < blocks - 1; b++) {
-            for (int i = 0; i < 16; i++) y[i] = (byte) (x[i] ^ data[b * 16 + i]);
-            c.cipher().doFinal(y, 0, 16, x, 0);
-        }
-        int start = (blocks - 1) * 16;
-        byte[] k = complete ? c.k1() : c.k2();
-        for (int i = 0; i < 16; i++) {
-            int p = start + i;
-            byte m = p < length ? data[p] : p == length ? (byte) 0x80 : 0;
-            y[i] = (byte) (x[i] ^ m ^ k[i]);
-        }
-        c.cipher().doFinal(y, 0, 16, scratch, 0);
-        return 16;
     }
 
     @Override

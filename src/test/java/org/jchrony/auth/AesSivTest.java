@@ -1,5 +1,7 @@
 package org.jchrony.auth;
 
+import org.jchrony.ntp.AesCmac;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

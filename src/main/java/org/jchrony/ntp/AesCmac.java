@@ -1,4 +1,4 @@
-package org.jchrony.auth;
+package org.jchrony.ntp;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
@@ -30,7 +30,7 @@ public final class AesCmac {
     }
 
     /** Doubling in GF(2^128) (RFC 5297's dbl, RFC 4493's subkey step). */
-    static byte[] dbl(byte[] in) {
+    public static byte[] dbl(byte[] in) {
         byte[] out = new byte[16];
         int carry = 0;
         for (int i = 15; i >= 0; i--) {
@@ -44,6 +44,18 @@ public final class AesCmac {
 
     /** Tag of {@code data[off, off + len)}. */
     public byte[] mac(byte[] data, int off, int len) {
+        byte[] tag = new byte[16];
+        macInto(data, off, len, tag, 0);
+        return tag;
+    }
+
+    /**
+     * Tag of {@code data[off, off + len)} written to {@code out[outOff, outOff + 16)}; allocates
+     * nothing (the NTP server signs replies with it). Not thread-safe: one instance per thread.
+     *
+     * @return the tag length, 16
+     */
+    public int macInto(byte[] data, int off, int len, byte[] out, int outOff) {
         try {
             java.util.Arrays.fill(x, (byte) 0);
             int blocks = Math.max(1, (len + 15) / 16);
@@ -59,9 +71,8 @@ public final class AesCmac {
                 byte m = p < len ? data[off + p] : p == len ? (byte) 0x80 : 0;
                 y[i] = (byte) (x[i] ^ m ^ k[i]);
             }
-            byte[] tag = new byte[16];
-            aes.doFinal(y, 0, 16, tag, 0);
-            return tag;
+            aes.doFinal(y, 0, 16, out, outOff);
+            return 16;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
