@@ -331,10 +331,7 @@ final class DaemonCommandTarget implements CommandTarget {
             case MINPOLL -> o.withPoll(n, Math.max(n, o.maxPollLog2()));
             case MAXPOLL -> o.withPoll(Math.min(n, o.minPollLog2()), n);
             case MINSTRATUM -> o.withCorrections(o.asymmetry(), o.offsetSeconds(), n);
-            case POLLTARGET -> new SourceOptions(o.minPollLog2(), o.maxPollLog2(), n, o.presendLog2(),
-                    o.iburst(), o.burst(), o.offline(), o.prefer(), o.noselect(), o.trust(), o.require(), o.minStratum(),
-                    o.maxDelaySeconds(), o.maxDelayRatio(), o.maxDelayDevRatio(), o.minDelaySeconds(), o.asymmetry(),
-                    o.offsetSeconds(), o.filter(), o.minSamples(), o.maxSamples(), o.port(), o.version(), o.maxSources());
+            case POLLTARGET -> o.withPollTarget(n);
             case MAXDELAY -> o.withDelayLimits(value, o.maxDelayRatio(), o.maxDelayDevRatio());
             case MAXDELAYRATIO -> o.withDelayLimits(o.maxDelaySeconds(), value, o.maxDelayDevRatio());
             case MAXDELAYDEVRATIO -> o.withDelayLimits(o.maxDelaySeconds(), o.maxDelayRatio(), value);
@@ -369,11 +366,7 @@ final class DaemonCommandTarget implements CommandTarget {
     @Override
     public Status modifyMaxUpdateSkew(double skewPpm) {
         var d = sources.discipline();
-        var c = d.config();
-        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
-                c.minSources(), c.stratumWeightSeconds(), c.reselectDistSeconds(), c.combineLimit(), skewPpm,
-                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
-                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        d.setConfig(d.config().withMaxUpdateSkew(skewPpm));
         return Status.SUCCESS;
     }
 
@@ -439,11 +432,7 @@ final class DaemonCommandTarget implements CommandTarget {
     @Override
     public Status reselectDistance(double distanceSeconds) {
         var d = sources.discipline();
-        var c = d.config();
-        d.setConfig(new org.jchrony.discipline.DisciplineConfig(c.maxDistanceSeconds(), c.maxJitterSeconds(),
-                c.minSources(), c.stratumWeightSeconds(), distanceSeconds, c.combineLimit(), c.maxUpdateSkewPpm(),
-                c.corrTimeRatio(), c.makestepThresholdSeconds(), c.makestepLimit(), c.maxChangeOffsetSeconds(),
-                c.maxChangeStart(), c.maxChangeIgnore(), c.minSelectSamples()));
+        d.setConfig(d.config().withReselectDistance(distanceSeconds));
         return Status.SUCCESS;
     }
 

@@ -36,6 +36,20 @@ public record DisciplineConfig(double maxDistanceSeconds, double maxJitterSecond
                 maxChangeOffsetSeconds, maxChangeStart, maxChangeIgnore, minSelectSamples);
     }
 
+    /** chronyc maxupdateskew. */
+    public DisciplineConfig withMaxUpdateSkew(double skewPpm) {
+        return new DisciplineConfig(maxDistanceSeconds, maxJitterSeconds, minSources, stratumWeightSeconds,
+                reselectDistSeconds, combineLimit, skewPpm, corrTimeRatio, makestepThresholdSeconds, makestepLimit,
+                maxChangeOffsetSeconds, maxChangeStart, maxChangeIgnore, minSelectSamples);
+    }
+
+    /** chronyc reselectdist. */
+    public DisciplineConfig withReselectDistance(double distanceSeconds) {
+        return new DisciplineConfig(maxDistanceSeconds, maxJitterSeconds, minSources, stratumWeightSeconds,
+                distanceSeconds, combineLimit, maxUpdateSkewPpm, corrTimeRatio, makestepThresholdSeconds, makestepLimit,
+                maxChangeOffsetSeconds, maxChangeStart, maxChangeIgnore, minSelectSamples);
+    }
+
     public DisciplineConfig withMaxChange(double offsetSeconds, int start, int ignore) {
         return new DisciplineConfig(maxDistanceSeconds, maxJitterSeconds, minSources, stratumWeightSeconds,
                 reselectDistSeconds, combineLimit, maxUpdateSkewPpm, corrTimeRatio, makestepThresholdSeconds,

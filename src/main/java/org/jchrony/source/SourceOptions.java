@@ -70,6 +70,13 @@ public record SourceOptions(int minPollLog2, int maxPollLog2, int pollTarget, in
                 asymmetry, offsetSeconds, filter, minSamples, maxSamples, port, version, maxSources, auth);
     }
 
+    /** chronyc polltarget. */
+    public SourceOptions withPollTarget(int target) {
+        return new SourceOptions(minPollLog2, maxPollLog2, target, presendLog2, iburst, burst, offline, prefer, noselect,
+                trust, require, minStratum, maxDelaySeconds, maxDelayRatio, maxDelayDevRatio, minDelaySeconds,
+                asymmetry, offsetSeconds, filter, minSamples, maxSamples, port, version, maxSources, auth);
+    }
+
     public SourceOptions withIburst(boolean on) {
         return new SourceOptions(minPollLog2, maxPollLog2, pollTarget, presendLog2, on, burst, offline, prefer,
                 noselect, trust, require, minStratum, maxDelaySeconds, maxDelayRatio, maxDelayDevRatio,
