@@ -545,12 +545,13 @@ final class DaemonCommandTarget implements CommandTarget {
 
     /** The address of a numeric name, or null for a host name (resolved asynchronously). */
     private static InetAddress literal(String name) {
-        if (!name.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) return null;
-        try {
-            return InetAddress.getByName(name);
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
+        return org.jchrony.config.IpAddress.parse(name).map(ip -> {
+            try {
+                return InetAddress.getByAddress(ip.toBytes());
+            } catch (java.net.UnknownHostException e) {
+                return null; // not reached: the bytes come from a parsed literal
+            }
+        }).orElse(null);
     }
 
     @Override
