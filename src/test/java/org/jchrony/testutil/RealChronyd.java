@@ -59,7 +59,10 @@ public final class RealChronyd implements AutoCloseable {
                 "cmdport " + cmdPort,
                 "bindcmdaddress 127.0.0.1",
                 "bindcmdaddress " + dir.resolve("chronyd.sock"),
-                "pidfile " + dir.resolve("chronyd.pid")));
+                "pidfile " + dir.resolve("chronyd.pid"),
+                // chronyd measures its precision at start-up, which on a busy machine varies from
+                // one instance to the next (-25/-26 here); pinned, every oracle instance agrees
+                "clockprecision 0.00000002"));
         conf.addAll(extraLines);
         Path confFile = dir.resolve("chrony.conf");
         Files.write(confFile, conf);
