@@ -156,8 +156,11 @@ class ChronydOracleTest {
           System.out.println("[oracle] chronyd driftfile after exit: " + driftText);
           var d = new org.jchrony.clock.Driftfile(drift).read();
           if (d.isPresent()) {
-              // chronyd's driftfile holds the frequency as tracking reports it (negative = clock slow)
-              assertThat(d.get().freqPpm()).isCloseTo(-FAST_PPM, org.assertj.core.data.Offset.offset(10.0));
+              // chronyd's driftfile holds the frequency as tracking reports it (negative = clock slow);
+              // after 7 s behind a test server chronyd's own estimate varies with machine load, so
+              // the magnitude is checked as loosely as ours is above (±20 ppm), the sign exactly
+              assertThat(Math.signum(d.get().freqPpm())).isEqualTo(-Math.signum(FAST_PPM));
+              assertThat(d.get().freqPpm()).isCloseTo(-FAST_PPM, org.assertj.core.data.Offset.offset(20.0));
           }
         } finally {
             java.nio.file.Files.deleteIfExists(drift);
