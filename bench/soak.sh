@@ -39,6 +39,9 @@ wait_ntp "$PORT"
 chronyc_() { /usr/bin/chronyc -h "$WORK/run/chronyd.sock" "$@" 2>/dev/null; }
 for _ in $(seq 40); do chronyc_ -n sources | grep -q '^\^\*' && break; sleep 0.5; done
 echo "synchronised: $(chronyc_ -n sources | grep '^\^' | head -1)"
+sleep 10   # a few more samples before the "before" picture
+echo "before: tracking: $(chronyc_ -c tracking)"
+echo "before: sourcestats: $(chronyc_ -n sourcestats | grep '^127')"
 
 # maximum: closed loop, one request outstanding per address from NSRC addresses (127.0.5.1...), so
 # that the per-address rate limit does not cap the measurement
@@ -57,8 +60,18 @@ while [ "$t" -lt "$DURATION" ]; do
   tr=$(chronyc_ -c tracking)
   off=$(awk -F, '{printf "%.1f", $6*1e6}' <<<"$tr"); freq=$(awk -F, '{printf "%.3f", $8}' <<<"$tr")
   printf '%6s %10s %10s %8s %8s %12s %10s\n' "$t" "$(field send_rate <<<"$out")" "$(field reply_rate <<<"$out")" \
-    "$(field loss <<<"$out")" "$rss" "$off" "$freq"
+    "$(field loss <<<"$out")" "$rss" "$off" "$freq" | tee -a "$WORK/windows.txt"
+  if [ "$t" -eq $(( (DURATION / WINDOW / 2) * WINDOW )) ]; then
+    echo "during: tracking: $(chronyc_ -c tracking)"
+    echo "during: sourcestats: $(chronyc_ -n sourcestats | grep '^127')"
+  fi
 done
+# per-window reply rate, RSS and offset: min / median / max
+for col in 3:reply_rate 5:rss_MB 6:last_off_us 7:freq_ppm; do
+  sort -g -k"${col%%:*}" "$WORK/windows.txt" | awk -v c="${col%%:*}" -v n="${col#*:}" \
+    '{v[NR]=$c} END {printf "%s per %ss window: min %s median %s max %s (%d windows)\n", n, '"$WINDOW"', v[1], v[int((NR+1)/2)], v[NR], NR}'
+done
+echo "after: sourcestats: $(chronyc_ -n sourcestats | grep '^127')"
 wait "$HEAVY" || true
 echo "heavy hitter (1 address at $HEAVY_RATE req/s, ratelimit $RATELIMIT): $(cat "$WORK/heavy.txt")"
 echo "serverstats: $(chronyc_ serverstats | tr '\n' ';')"

@@ -28,6 +28,7 @@ public final class SimulatedClock implements ClockDriver {
     private int leap;
     private boolean synchronised;
     private int steps;
+    private double steppedSeconds;
 
     /**
      * @param trueNanos            simulator's true time
@@ -104,8 +105,28 @@ public final class SimulatedClock implements ClockDriver {
         double pending = slew.remainingFastBySeconds();
         slew.cancel();
         errorSeconds -= fastBySeconds + pending;
+        steppedSeconds -= fastBySeconds + pending;
         steps++;
         return readRawNanos();
+    }
+
+    /**
+     * Someone else steps this clock by {@code seconds} (positive = forward), as {@code date -s}
+     * would: not through this driver, so the discipline is not told.
+     */
+    public void stepExternally(double seconds) {
+        advance();
+        errorSeconds += seconds;
+        steppedSeconds += seconds;
+    }
+
+    /**
+     * CLOCK_MONOTONIC of this clock: the raw clock without its steps (it follows frequency
+     * changes and slews as Linux's does).
+     */
+    public long monotonicNanos() {
+        long raw = readRawNanos();
+        return raw - Math.round(steppedSeconds * 1e9);
     }
 
     @Override

@@ -83,6 +83,8 @@ final class DaemonCore implements AutoCloseable {
     private ExecutorService resolver;
     private ClockDriver driver;
     private Driftfile driftfile;
+    private org.jchrony.clock.ClockJumpDetector jumpDetector;
+    private ClockJumpWatch jumpWatch;
     private SourceManager sources;
     private ClientLog clientLog;
     private int precisionLog2 = ServerSnapshot.DEFAULT_PRECISION_LOG2;
@@ -192,6 +194,9 @@ final class DaemonCore implements AutoCloseable {
                         + " (run as root or with CAP_SYS_TIME, or use -x)");
             }
         }
+        // steps of the system clock this daemon did not make (our own steps re-base the detector)
+        jumpDetector = org.jchrony.clock.ClockJumpDetector.forSystemClock(realtime);
+        driver = jumpDetector.watching(driver);
 
         // smoothtime and manual input follow every correction of the clock
         cfg.smoothTime().ifPresent(st -> smoother = new org.jchrony.discipline.SmoothTime(st.maxFreqPpm(),
@@ -297,6 +302,8 @@ final class DaemonCore implements AutoCloseable {
         sourceDirSources = cfg.sourceDirSources().stream().map(DaemonCore::sourceKey).collect(
                 java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
         sources.start();
+        jumpWatch = new ClockJumpWatch(jumpDetector, System::nanoTime, sources::resetSources);
+        scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::checkClockJump);
 
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);
         int interval = cfg.driftFileIntervalSeconds();
@@ -587,6 +594,7 @@ final class DaemonCore implements AutoCloseable {
             InetAddress from = peer.family() == PeerAddress.INET4
                     ? InetAddress.getByAddress(java.util.Arrays.copyOf(peer.address(), 4))
                     : InetAddress.getByAddress(peer.address().clone());
+            if (jumpWatch != null && !jumpWatch.admitResponse()) return false;
             boolean genuine = sources.onResponse(in, 0, inLength, rxRealtimeNanos, new SourceAddress(from, peer.port()));
             if (!upstreamLocalAddress.containsKey(from)) {
                 byte[] local = java.util.Arrays.copyOf(peer.localAddress(), peer.family() == PeerAddress.INET4 ? 4 : 16);
@@ -641,6 +649,12 @@ final class DaemonCore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not write {} : {}", driftfile.path(), e.getMessage());
         }
+    }
+
+    /** chronyd's check for steps of the system clock it did not make, once a second. */
+    private void checkClockJump() {
+        jumpWatch.check();
+        scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::checkClockJump);
     }
 
     private void periodicDriftWrite() {

@@ -9,6 +9,7 @@ import java.util.function.LongPredicate;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.jchrony.clock.ClockDriver;
+import org.jchrony.clock.ClockJumpDetector;
 import org.jchrony.clock.NullClockDriver;
 import org.jchrony.clock.SimulatedClock;
 import org.jchrony.discipline.DisciplineConfig;
@@ -36,6 +37,7 @@ public final class Simulation {
 
     public final SimScheduler scheduler = new SimScheduler(START_NANOS);
     public final SourceManager manager;
+    public final ClockJumpDetector jumpDetector;
     private final ClockDriver driver;
     private final SimulatedClock simClock;
     private final NullClockDriver nullClock;
@@ -67,14 +69,32 @@ public final class Simulation {
             nullClock = new NullClockDriver(this::freeRunningRawNanos);
             driver = nullClock;
         }
-        manager = new SourceManager(driver, scheduler, daemonRandom, this::send, (name, cb) -> cb.accept(
+        // the daemon's detector of clock steps it did not make, re-based by the driver's own steps
+        jumpDetector = new ClockJumpDetector(driver::readRawNanos, this::monotonicNanos, 0.010, 0.0);
+        manager = new SourceManager(jumpDetector.watching(driver), scheduler, daemonRandom, this::send, (name, cb) -> cb.accept(
                 servers.stream().map(s -> s.address).toList()), cfg);
     }
 
     private long freeRunningRawNanos() {
+        return monotonicNanos() + externalStepNanos;
+    }
+
+    /** The host's CLOCK_MONOTONIC: its raw clock without the steps (own or external). */
+    public long monotonicNanos() {
+        if (simClock != null) return simClock.monotonicNanos();
         double t = (scheduler.now() - START_NANOS) * 1e-9;
         return scheduler.now() + Math.round((rawInitialOffset + rawFreqPpm * 1e-6 * t) * 1e9);
     }
+
+    /** Someone else steps the host's system clock by {@code seconds} (the daemon is not told). */
+    public void stepSystemClockExternally(double seconds) {
+        if (simClock != null) simClock.stepExternally(seconds);
+        else externalStepNanos += Math.round(seconds * 1e9);
+    }
+
+    /** Called before each upstream response is handed to the sources; false drops it (daemon hooks). */
+    public java.util.function.BooleanSupplier beforeResponse = () -> true;
+    private long externalStepNanos;
 
     public ClockDriver driver() { return driver; }
 
@@ -155,6 +175,7 @@ public final class Simulation {
             double back = net.baseDelaySeconds() / 2 + exp(net.jitterMeanSeconds());
             scheduler.schedule(Math.round((server.processingSeconds + back) * 1e9), () -> {
                 long rxRaw = driver.readRawNanos();
+                if (!beforeResponse.getAsBoolean()) return;
                 manager.onResponse(reply, 0, reply.length, rxRaw, dst);
             });
         });
