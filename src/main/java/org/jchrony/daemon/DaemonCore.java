@@ -644,11 +644,7 @@ final class DaemonCore implements AutoCloseable {
 
     private void writeDriftfile() {
         if (driftfile == null || driver == null || sources == null) return;
-        try {
-            driftfile.write(sources.discipline().drift());
-        } catch (IOException e) {
-            LOG.warn("Could not write {} : {}", driftfile.path(), e.getMessage());
-        }
+        driftfile.save(sources.discipline().drift()); // logs one line on failure, keeps the old file
     }
 
     /** chronyd's check for steps of the system clock it did not make, once a second. */

@@ -278,7 +278,7 @@ class FaultDaemonIT {
             stop(p);
         }
         assertThat(p.exitValue()).as(Files.readString(log3)).isZero();
-        assertThat(Files.readString(log3)).contains("Could not write " + unwritable).contains("chronyd exiting");
+        assertThat(Files.readString(log3)).contains("Could not write driftfile " + unwritable).contains("chronyd exiting");
         assertThat(unwritable).doesNotExist();
     }
 
