@@ -92,7 +92,7 @@ public final class ClockJumpDetector {
             long r = realtime.realtimeNanos();
             long m2 = monotonicNanos.getAsLong();
             long gap = m2 - m1;
-            if (gap < bestGap) {
+            if (gap >= 0 && gap < bestGap) {
                 bestGap = gap;
                 long mono = m1 + gap / 2;
                 lastMonotonicNanos = mono;

@@ -41,6 +41,33 @@ public final class ClockJumpWatch {
         this.resetSources = resetSources;
     }
 
+    /**
+     * CLOCK_MONOTONIC ({@link System#nanoTime}) for the daemon's detector. Test hook: with the system
+     * property {@code jchrony.test.monotonicShiftFile} naming a file that holds a number of
+     * nanoseconds, that many are subtracted from it, which the detector sees exactly as the
+     * real-time clock jumping forward by as much (a negative number: backward), without any clock
+     * being touched. Never set in production; read once at start.
+     */
+    static LongSupplier monotonicClock() {
+        String hook = System.getProperty("jchrony.test.monotonicShiftFile");
+        if (hook == null) return System::nanoTime;
+        java.nio.file.Path file = java.nio.file.Path.of(hook);
+        LOG.warn("Test hook: monotonic clock shifted by the contents of {}", file);
+        long[] cache = {0, Long.MIN_VALUE}; // shift, when read (re-read at most every 200 ms)
+        return () -> {
+            long now = System.nanoTime();
+            if (cache[1] == Long.MIN_VALUE || now - cache[1] > 200_000_000L) {
+                try {
+                    cache[0] = Long.parseLong(java.nio.file.Files.readString(file).trim());
+                } catch (java.io.IOException | NumberFormatException e) {
+                    // being rewritten: keep the last value
+                }
+                cache[1] = now;
+            }
+            return now - cache[0];
+        };
+    }
+
     /** The periodic check; true if a jump was found (and handled). */
     public boolean check() {
         OptionalDouble jump = detector.check();

@@ -85,6 +85,7 @@ final class DaemonCore implements AutoCloseable {
     private Driftfile driftfile;
     private org.jchrony.clock.ClockJumpDetector jumpDetector;
     private ClockJumpWatch jumpWatch;
+    private final java.util.function.LongSupplier jumpMonotonic = ClockJumpWatch.monotonicClock();
     private SourceManager sources;
     private ClientLog clientLog;
     private int precisionLog2 = ServerSnapshot.DEFAULT_PRECISION_LOG2;
@@ -195,7 +196,7 @@ final class DaemonCore implements AutoCloseable {
             }
         }
         // steps of the system clock this daemon did not make (our own steps re-base the detector)
-        jumpDetector = org.jchrony.clock.ClockJumpDetector.forSystemClock(realtime);
+        jumpDetector = new org.jchrony.clock.ClockJumpDetector(realtime, jumpMonotonic, 0.010, 0.0);
         driver = jumpDetector.watching(driver);
 
         // smoothtime and manual input follow every correction of the clock
@@ -302,7 +303,7 @@ final class DaemonCore implements AutoCloseable {
         sourceDirSources = cfg.sourceDirSources().stream().map(DaemonCore::sourceKey).collect(
                 java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
         sources.start();
-        jumpWatch = new ClockJumpWatch(jumpDetector, System::nanoTime, sources::resetSources);
+        jumpWatch = new ClockJumpWatch(jumpDetector, jumpMonotonic, sources::resetSources);
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::checkClockJump);
 
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);

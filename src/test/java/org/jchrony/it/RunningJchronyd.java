@@ -28,6 +28,12 @@ public final class RunningJchronyd implements AutoCloseable {
     }
 
     public static RunningJchronyd start(List<String> extraLines) throws IOException, InterruptedException {
+        return start(extraLines, java.util.Map.of());
+    }
+
+    /** {@link #start(List)} with extra environment variables for bin/jchronyd (e.g. JCHRONY_JAVA_OPTS). */
+    public static RunningJchronyd start(List<String> extraLines, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("jchronyd-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         int ntpPort = FreePorts.udp();
         int cmdPort = FreePorts.udp();
@@ -42,8 +48,10 @@ public final class RunningJchronyd implements AutoCloseable {
         conf.addAll(extraLines);
         Path confFile = dir.resolve("chrony.conf");
         Files.write(confFile, conf);
-        Process p = new ProcessBuilder(JchronydProcess.LAUNCHER.toString(), "-d", "-x", "-f", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("jchronyd.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(JchronydProcess.LAUNCHER.toString(), "-d", "-x", "-f", confFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("jchronyd.log").toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         RunningJchronyd j = new RunningJchronyd(p, dir, ntpPort, cmdPort);
         j.awaitSocket(Duration.ofSeconds(30));
         return j;
