@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * see {@code daemon/ClockJumpWatch}) shifts the monotonic clock its detector compares
  * CLOCK_REALTIME with, which the detector cannot tell from a real-time jump. Asserted: chronyd's
  * "Forward/Backward time jump detected!" line once per jump, the source's samples forgotten
- * (sourcestats), the source selected again with its samples refilled, the frequency estimate
- * unchanged, and clients served throughout. (What a real jump does to the served time and the
+ * (sourcestats), the source selected again with its samples refilled, a sane frequency estimate
+ * (no regression across the jump), and clients served throughout. (What a real jump does to the served time and the
  * estimates is shown in the simulator: sim/ClockJumpSimulationTest.)
  */
 class FaultClockJumpIT {
@@ -88,7 +88,10 @@ class FaultClockJumpIT {
                         return false;
                     }
                 })).as("selected again, samples refilled: %s", d.chronyc("-n", "sourcestats")).isTrue();
-                assertThat(freqPpm(d)).as("frequency estimate").isCloseTo(freqBefore, org.assertj.core.data.Offset.offset(1.0));
+                // A regression across a 1.5 s jump within seconds of samples would give tens of thousands of
+                // ppm; the estimate from a few 1 s polls on a loaded machine is only good to ~100s of ppm (the
+                // precise check, < 0.1 ppm, is sim/ClockJumpSimulationTest).
+                assertThat(Math.abs(freqPpm(d))).as("frequency estimate (before: %.3f)", freqBefore).isLessThan(1000.0);
 
                 // back to 0.3 s: a backward jump of 1.2 s
                 Files.writeString(shift, "300000000\n");
