@@ -30,6 +30,8 @@ public final class ClockJumpDetector {
     private final double toleranceRatio;
     private long lastMonotonicNanos;
     private long lastDifferenceNanos;
+    /** A jump found just before one of our own steps, reported by the next {@link #check}. */
+    private OptionalDouble pending = OptionalDouble.empty();
 
     /**
      * @param realtime          the clock the daemon time-stamps with (CLOCK_REALTIME)
@@ -44,11 +46,6 @@ public final class ClockJumpDetector {
         this.thresholdSeconds = thresholdSeconds;
         this.toleranceRatio = toleranceRatio;
         rebase();
-    }
-
-    /** The daemon's detector: CLOCK_REALTIME against {@link System#nanoTime} (CLOCK_MONOTONIC), 10 ms. */
-    public static ClockJumpDetector forSystemClock(TimeSource realtime) {
-        return new ClockJumpDetector(realtime, System::nanoTime, 0.010, 0.0);
     }
 
     /** Takes the current difference as the baseline (after a step this daemon made). */
@@ -133,6 +130,4 @@ public final class ClockJumpDetector {
         @Override public double maxFrequencyPpm() { return d.maxFrequencyPpm(); }
         @Override public boolean controlsSystemClock() { return d.controlsSystemClock(); }
     }
-
-    private OptionalDouble pending = OptionalDouble.empty();
 }
