@@ -119,6 +119,8 @@ final class DaemonCore implements AutoCloseable {
     private org.jchrony.discipline.SmoothTime smoother;
     /** manual / chronyc settime input. */
     private org.jchrony.discipline.ManualMode manual;
+    /** dumpdir (null when not configured). */
+    private DumpDirectory dumps;
 
     DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
         this.cfg = cfg;
@@ -225,6 +227,8 @@ final class DaemonCore implements AutoCloseable {
             }
         });
 
+        // chronyd -s: restore the time from the driftfile's modification time (no RTC reading)
+        if (opts.setFromRtc()) InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), followed);
         readDriftfile();
         var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
         // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
@@ -270,6 +274,7 @@ final class DaemonCore implements AutoCloseable {
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs, this::reloadSources, this::refreshNames);
         target.setKeys(keys);
         target.setManualInput(smoother, manual);
+        target.setDumpAction(this::dumpSources);
         // as chronyd: only 127.0.0.1 and ::1 are implicitly allowed (CommandHandler), not all of 127/8
         CommandHandler commands = new CommandHandler(target, cmdAccess::allowed);
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
@@ -296,6 +301,15 @@ final class DaemonCore implements AutoCloseable {
         for (Directive.NtpSource s : cfg.sourceDirSources()) addSource(s);
         sourceDirSources = cfg.sourceDirSources().stream().map(DaemonCore::sourceKey).collect(
                 java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        // dumpdir: -r reloads the sources' histories; the files are removed at every start, as chronyd does
+        dumps = cfg.dumpDir().filter(d -> !d.isEmpty()).map(d -> new DumpDirectory(Path.of(d))).orElse(null);
+        if (dumps != null) {
+            if (opts.reloadDumps()) {
+                dumps.reload(sources.sourceList(), sources.clock().nowNanos());
+                sources.reselect();
+            }
+            dumps.removeDumpFiles();
+        }
         sources.start();
 
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::refreshSnapshot);
@@ -397,6 +411,11 @@ final class DaemonCore implements AutoCloseable {
                         target.address().getHostAddress(), s.name());
             });
         }
+    }
+
+    /** dumpdir: writes each source's measurement history (at exit and on chronyc dump). */
+    void dumpSources() {
+        if (dumps != null && sources != null) dumps.dump(sources.sourceList());
     }
 
     /** chronyc cyclelogs: reopen the log files (after logrotate moved them). */
@@ -706,6 +725,7 @@ final class DaemonCore implements AutoCloseable {
     public void close() {
         if (coreLoop != null && !coreLoop.isShutdown()) {
             var done = coreLoop.submit(() -> {
+                dumpSources();
                 if (sources != null) sources.stop();
                 writeDriftfile();
                 for (int i = opened.size() - 1; i >= 0; i--) {
