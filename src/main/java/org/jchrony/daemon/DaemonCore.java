@@ -228,7 +228,7 @@ final class DaemonCore implements AutoCloseable {
         });
 
         // chronyd -s: restore the time from the driftfile's modification time (no RTC reading)
-        if (opts.setFromRtc()) InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), followed);
+        if (opts.setFromRtc() && InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), followed) != 0) publishSnapshot();
         readDriftfile();
         var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
         // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
