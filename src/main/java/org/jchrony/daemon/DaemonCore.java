@@ -227,6 +227,11 @@ final class DaemonCore implements AutoCloseable {
             }
         });
 
+        // fallbackdrift: long-term frequency averages used when the sources stop updating the clock
+        if (org.jchrony.discipline.FallbackDrift.enabled(cfg.fallbackDriftMinLog2(), cfg.fallbackDriftMaxLog2())) {
+            sources.addReferenceListener(new org.jchrony.discipline.FallbackDrift(scheduler, sources.discipline(),
+                    cfg.fallbackDriftMinLog2(), cfg.fallbackDriftMaxLog2()));
+        }
         // chronyd -s: restore the time from the driftfile's modification time (no RTC reading)
         if (opts.setFromRtc() && InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), followed) != 0) publishSnapshot();
         readDriftfile();
