@@ -105,6 +105,24 @@ class JchronycCommandLineTest {
         assertThat(ours.out()).doesNotContain("Display system time information"); // our own words
     }
 
+    @Test
+    void commandExitCodesAndMessagesMatchChronyc() throws Exception {
+        String port = String.valueOf(FreePorts.udp()); // no daemon: only client-side commands answer
+        String[][] cases = {
+            {"-h", "/nonexistent/chronyd.sock", "tracking"}, {"-h", "127.0.0.1", "-p", port, "foo"},
+            {"-h", "127.0.0.1", "-p", port, "settime", "garbage"}, {"-h", "127.0.0.1", "-p", port, "quit"},
+            {"-h", "127.0.0.1", "-p", port, "timeout", "10"}, {"-h", "127.0.0.1", "-p", port, "retries", "0"},
+            {"-h", "127.0.0.1", "-p", port, "keygen", "5", "XYZ"}, {"-h", "127.0.0.1", "-p", port, "dns", "-n"},
+            {"-h", "127.0.0.1", "-p", port, "dns", "-x"}, {"-h", "127.0.0.1", "-p", port, "-m", "dns -n", "foo"}};
+        for (String[] args : cases) {
+            Result theirs = chronyc(args);
+            Result ours = ours(args);
+            String what = String.join(" ", args);
+            assertThat(ours.rc()).as("exit code of %s", what).isEqualTo(theirs.rc());
+            assertThat(ours.out() + ours.err()).as("output of %s", what).isEqualTo(theirs.out() + theirs.err());
+        }
+    }
+
     /** The command column: up to column 28, or the whole line when the command is longer. */
     private static String firstColumn(String line) {
         if (line.length() <= 28) return line.stripTrailing();
