@@ -310,8 +310,11 @@ final class DaemonCore implements AutoCloseable {
         dumps = cfg.dumpDir().filter(d -> !d.isEmpty()).map(d -> new DumpDirectory(Path.of(d))).orElse(null);
         if (dumps != null) {
             if (opts.reloadDumps()) {
+                dumps.readPending();
                 dumps.reload(sources.sourceList(), sources.clock().nowNanos());
                 sources.reselect();
+                DumpDirectory d = dumps;
+                sources.addSampleListener(s -> d.sampleAdded(s, sources.clock().nowNanos()));
             }
             dumps.removeDumpFiles();
         }

@@ -7,7 +7,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jchrony.discipline.Sample;
 import org.jchrony.config.IpAddress;
 import org.jchrony.logs.LogFormat;
 import org.jchrony.source.NtpSource;
@@ -18,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * chronyd's {@code dumpdir}: at exit and on {@code chronyc dump} each NTP source's measurement
  * history goes to {@code DIR/ADDRESS.dat} (created 0644, the directory created when missing); with
- * {@code -r} the files of the configured sources are read back at start ("Loaded dump file for
- * ADDRESS" / "Could not load dump file for ADDRESS"); and at start every file that looks like a
+ * {@code -r} the files are read back at start ("Loaded dump file for ADDRESS" / "Could not load
+ * dump file for ADDRESS") into the sources known then, or into a source resolved later (a name,
+ * a pool member) at its first sample; and at start every file that looks like a
  * dump file (an IP address or {@code refid:...} before {@code .dat}) is removed, with or without
  * {@code -r}, so that a stale history is never loaded by a later start.
  *
@@ -30,6 +36,8 @@ final class DumpDirectory {
     private static final String SUFFIX = ".dat";
 
     private final Path dir;
+    /** Dump files read at start with -r, by address, until their source appears. */
+    private final Map<String, String> pending = new HashMap<>();
 
     DumpDirectory(Path dir) {
         this.dir = dir;
@@ -75,32 +83,65 @@ final class DumpDirectory {
     }
 
     /**
-     * chronyd -r: loads the dump file of each source, if there is one, into its statistics.
+     * chronyd -r, first step: reads every dump file of the directory into memory (keyed by the
+     * address in its name), before {@link #removeDumpFiles()} deletes them.
+     */
+    void readPending() {
+        if (!Files.isDirectory(dir)) return;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path f : files) {
+                String base = baseName(f);
+                if (base == null || base.startsWith("refid:") || !Files.isRegularFile(f)) continue;
+                try {
+                    pending.put(base, Files.readString(f, StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    LOG.warn("Could not load dump file for {}", base);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * chronyd -r: loads the read dump of each source, if there is one, into its statistics.
      * Returns how many were loaded.
      */
     int reload(Collection<NtpSource> sources, long nowNanos) {
         int loaded = 0;
         for (NtpSource s : sources) {
-            Path file = fileOf(s);
-            if (file == null || !Files.isRegularFile(file)) continue;
-            String who = LogFormat.address(s.address());
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.ISO_8859_1);
-            } catch (IOException e) {
-                LOG.warn("Could not load dump file for {}", who);
-                continue;
-            }
-            var dump = SourceDump.parse(text, s.name(), s.options().auth().enabled(), nowNanos);
-            if (dump.isEmpty()) {
-                LOG.warn("Could not load dump file for {}", who);
-                continue;
-            }
-            s.stats().restore(dump.get().samples());
-            loaded++;
-            LOG.info("Loaded dump file for {}", who);
+            if (apply(s, nowNanos)) loaded++;
         }
         return loaded;
+    }
+
+    /**
+     * A source that was not known at start (a name or pool resolved later, as chronyd waits for
+     * them before reloading) gets its dump with its first sample: the old samples go before the new.
+     */
+    void sampleAdded(NtpSource source, long nowNanos) {
+        if (!pending.isEmpty()) apply(source, nowNanos);
+    }
+
+    private boolean apply(NtpSource s, long nowNanos) {
+        InetAddress a = s.address();
+        if (a == null || a.isAnyLocalAddress()) return false;
+        String who = LogFormat.address(a);
+        String text = pending.remove(who);
+        if (text == null) return false;
+        var dump = SourceDump.parse(text, s.name(), s.options().auth().enabled(), nowNanos);
+        if (dump.isEmpty()) {
+            LOG.warn("Could not load dump file for {}", who);
+            return false;
+        }
+        List<Sample> samples = new ArrayList<>(dump.get().samples());
+        long lastRestored = samples.getLast().timeNanos();
+        for (Sample current : s.stats().samples()) {
+            if (current.timeNanos() > lastRestored) samples.add(current);
+        }
+        s.stats().restore(samples);
+        LOG.info("Loaded dump file for {}", who);
+        return true;
     }
 
     /** Removes the files that look like dump files (chronyd does it at every start). */
@@ -108,9 +149,7 @@ final class DumpDirectory {
         if (!Files.isDirectory(dir)) return;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : files) {
-                String name = f.getFileName().toString();
-                String base = name.substring(0, name.length() - SUFFIX.length());
-                if (!base.startsWith("refid:") && IpAddress.parse(base).isEmpty()) continue;
+                if (baseName(f) == null) continue;
                 try {
                     Files.deleteIfExists(f);
                 } catch (IOException e) {
@@ -120,6 +159,14 @@ final class DumpDirectory {
         } catch (IOException e) {
             LOG.debug("Could not list {}: {}", dir, e.getMessage());
         }
+    }
+
+    /** The address (or refid:...) a dump file is named after, or null for another file. */
+    private static String baseName(Path f) {
+        String name = f.getFileName().toString();
+        if (!name.endsWith(SUFFIX)) return null;
+        String base = name.substring(0, name.length() - SUFFIX.length());
+        return base.startsWith("refid:") || IpAddress.parse(base).isPresent() ? base : null;
     }
 
     private boolean ensureDirectory() {

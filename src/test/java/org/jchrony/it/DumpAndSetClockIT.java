@@ -181,6 +181,48 @@ class DumpAndSetClockIT {
     }
 
     @Test
+    void reloadForASourceNamedInTheConfiguration() throws Exception {
+        RealChronyd.assumeInstalled();
+        Path dumpDir = dir.resolve("dump");
+        try (RealChronyd server = RealChronyd.start(List.of("local stratum 8", "allow 127.0.0.1", "allow ::1"))) {
+            // a name is resolved after start (on the resolver thread), like a pool member
+            String named = "server localhost port " + server.ntpPort() + " minpoll -2 maxpoll -2 iburst";
+            Process first = jchronyd(List.of("port 0", named, "dumpdir " + dumpDir));
+            int np = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (np < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(300);
+                np = namedSamples(chronyc("-c", "-n", "sourcestats"));
+            }
+            assertThat(np).as(log()).isGreaterThanOrEqualTo(8);
+            stop(first);
+            try (var files = Files.list(dumpDir)) {
+                Path file = files.filter(f -> f.toString().endsWith(".dat")).findFirst().orElseThrow();
+                assertThat(Files.readString(file)).startsWith("SRC0\nlocalhost\n");
+            }
+
+            jchronyd(List.of("port 0", named, "dumpdir " + dumpDir), "-r");
+            int resumed = -1;
+            deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (resumed < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                resumed = namedSamples(chronyc("-c", "-n", "sourcestats"));
+            }
+            assertThat(logWith("Loaded dump file")).contains("Loaded dump file for");
+            assertThat(resumed).as("old samples back after the first new one").isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    /** NP of the only source (any address), -1 if none. */
+    private static int namedSamples(String csv) {
+        for (String line : csv.split("\n")) {
+            String[] f = line.split(",");
+            if (f.length >= 3 && f[1].matches("[0-9]+")) return Integer.parseInt(f[1]);
+        }
+        return -1;
+    }
+
+    @Test
     void setClockFromDriftfileTimeMovesTheServedTime() throws Exception {
         int port = FreePorts.udp();
         Path drift = dir.resolve("drift");
