@@ -426,6 +426,22 @@ final class DaemonCore implements AutoCloseable {
         if (dumps != null && sources != null) dumps.dump(sources.sourceList());
     }
 
+    /**
+     * dumpdir at exit. As chronyd cancels the offset correction still pending before it dumps, the
+     * histories are re-based by it: the slew left (or, with -x, the virtual clock's whole offset)
+     * is not there after a restart, so the samples are written relative to the clock the next
+     * start (-r) will read.
+     */
+    private void dumpSourcesAtExit() {
+        if (dumps == null || sources == null || driver == null) return;
+        double pending = driver.offsetCorrectionSeconds(driver.readRawNanos());
+        long now = sources.clock().nowNanos();
+        if (pending != 0) {
+            for (org.jchrony.source.NtpSource s : sources.sourceList()) s.stats().correct(now, pending, 0);
+        }
+        dumps.dump(sources.sourceList());
+    }
+
     /** chronyc cyclelogs: reopen the log files (after logrotate moved them). */
     void cycleLogs() {
         if (logs != null) logs.reopen();
@@ -733,7 +749,7 @@ final class DaemonCore implements AutoCloseable {
     public void close() {
         if (coreLoop != null && !coreLoop.isShutdown()) {
             var done = coreLoop.submit(() -> {
-                dumpSources();
+                dumpSourcesAtExit();
                 if (sources != null) sources.stop();
                 writeDriftfile();
                 for (int i = opened.size() - 1; i >= 0; i--) {

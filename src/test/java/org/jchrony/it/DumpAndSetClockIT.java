@@ -181,6 +181,36 @@ class DumpAndSetClockIT {
     }
 
     @Test
+    void exitDumpIsRelativeToTheClockANextStartSees() throws Exception {
+        RealChronyd.assumeInstalled();
+        Path dumpDir = dir.resolve("dump");
+        Path file = dumpDir.resolve("127.0.0.1.dat");
+        try (RealChronyd server = RealChronyd.start(List.of("local stratum 8", "allow 127.0.0.1"))) {
+            Process p = jchronyd(List.of("port 0", "server 127.0.0.1 port " + server.ntpPort()
+                    + " minpoll -2 maxpoll -2 iburst", "dumpdir " + dumpDir));
+            int np = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (np < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(300);
+                np = samples(chronyc("-c", "sourcestats"));
+            }
+            assertThat(np).as(log()).isGreaterThanOrEqualTo(8);
+            assertThat(chronyc("offline")).contains("200 OK");
+            // the virtual clock (-x) is put 250 ms back: the live history is re-based by that much...
+            assertThat(chronyc("doffset", "0.25")).contains("200 OK");
+            assertThat(chronyc("dump")).contains("200 OK");
+            var live = SourceDump.parse(Files.readString(file), "127.0.0.1", false, nowNanos()).orElseThrow();
+            assertThat(live.samples().getLast().offsetSeconds()).isCloseTo(-0.25, org.assertj.core.data.Offset.offset(0.01));
+            // ...but a restart starts from the system clock again: the exit dump is relative to it
+            stop(p);
+            var atExit = SourceDump.parse(Files.readString(file), "127.0.0.1", false, nowNanos()).orElseThrow();
+            for (var sample : atExit.samples()) {
+                assertThat(Math.abs(sample.offsetSeconds())).as("offset in the exit dump").isLessThan(0.005);
+            }
+        }
+    }
+
+    @Test
     void reloadForASourceNamedInTheConfiguration() throws Exception {
         RealChronyd.assumeInstalled();
         Path dumpDir = dir.resolve("dump");
