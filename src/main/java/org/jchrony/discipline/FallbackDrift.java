@@ -40,14 +40,15 @@ public final class FallbackDrift implements ReferenceListener {
         return minLog2 > 0 && maxLog2 >= minLog2;
     }
 
+    /** Intervals are capped at 2^30 s (34 years): the configuration is not range-checked. */
     public FallbackDrift(Scheduler scheduler, Discipline discipline, int minLog2, int maxLog2) {
-        if (!enabled(minLog2, maxLog2) || maxLog2 > 30) {
+        if (!enabled(minLog2, maxLog2)) {
             throw new IllegalArgumentException("fallbackdrift " + minLog2 + " " + maxLog2);
         }
         this.scheduler = scheduler;
         this.discipline = discipline;
-        this.minLog2 = minLog2;
-        this.maxLog2 = maxLog2;
+        this.maxLog2 = Math.min(maxLog2, 30);
+        this.minLog2 = Math.min(minLog2, this.maxLog2);
         this.freqPpm = new double[maxLog2 - minLog2 + 1];
         this.coveredSeconds = new double[freqPpm.length];
     }

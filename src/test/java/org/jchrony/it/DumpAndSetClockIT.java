@@ -278,8 +278,9 @@ class DumpAndSetClockIT {
         Path drift = dir.resolve("drift");
         Files.writeString(drift, "           1.000000           0.100000\n");
         Files.setLastModifiedTime(drift, FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+        // fallbackdrift is wired in too (a daemon with it starts and serves)
         jchronyd(List.of("port " + port, "bindaddress 127.0.0.1", "allow 127.0.0.1", "local stratum 10",
-                "driftfile " + drift), "-s");
+                "driftfile " + drift, "fallbackdrift 16 19"), "-s");
         chronyc("tracking");
         double served = transmitTime(port);
         assertThat(Math.abs(served - System.currentTimeMillis() / 1000.0)).isLessThan(1.0);

@@ -77,5 +77,11 @@ class FallbackDriftTest {
         assertThat(FallbackDrift.enabled(0, 0)).isFalse();
         assertThat(FallbackDrift.enabled(0, 19)).isFalse();
         assertThat(FallbackDrift.enabled(19, 16)).isFalse();
+        // not range-checked by the parser: huge values are capped rather than refused at start-up
+        var sim = new Simulation(1, Simulation.ClockKind.NULL_DRIVER, 0, 0, 0, new Simulation.Net(0.001, 0, 0, 0),
+                DisciplineConfig.defaults());
+        var huge = new FallbackDrift(sim.scheduler, sim.manager.discipline(), 40, 50);
+        assertThat(huge.next()).isZero();
+        assertThat(huge.complete(30)).isFalse();
     }
 }
