@@ -232,8 +232,8 @@ final class DaemonCore implements AutoCloseable {
             sources.addReferenceListener(new org.jchrony.discipline.FallbackDrift(scheduler, sources.discipline(),
                     cfg.fallbackDriftMinLog2(), cfg.fallbackDriftMaxLog2()));
         }
-        // chronyd -s: restore the time from the driftfile's modification time (no RTC reading)
-        if (opts.setFromRtc() && InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), followed) != 0) publishSnapshot();
+        // chronyd -s: set the time from the RTC, or restore it from the driftfile's modification time
+        if (opts.setFromRtc() && InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), cfg.rtcFile(), cfg.rtcOnUtc(), followed) != 0) publishSnapshot();
         readDriftfile();
         var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
         // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
