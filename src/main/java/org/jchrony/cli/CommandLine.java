@@ -10,8 +10,10 @@ import java.util.List;
  * ({@code -fFILE}, {@code -f FILE}), {@code --version}/{@code --help}, and everything after
  * the options (or after {@code --}) taken as configuration directives.
  *
- * <p>picocli serves jchronyc's richer command line; for chronyd's getopt-style one a
- * 60-line parser keeps the error messages identical to chronyd's, which scripts may match.
+ * <p>A 60-line parser keeps the error messages identical to chronyd's (getopt's), which scripts
+ * may match; jchronyc's command line ({@code client/JchronycMain}) is parsed the same way.
+ * {@code -r} reloads the dumpdir files and {@code -s} restores the time from the driftfile's
+ * modification time (see {@code daemon/DumpDirectory}, {@code daemon/InitialClockSet}).
  */
 public final class CommandLine {
 

@@ -65,6 +65,7 @@ final class DaemonCommandTarget implements CommandTarget {
     record LocalSettings(boolean on, int stratum, double distanceSeconds, boolean orphan) {}
 
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
+    private Runnable dump = () -> { };
 
     private org.jchrony.discipline.SmoothTime smoother;
     private org.jchrony.discipline.ManualMode manualMode = new org.jchrony.discipline.ManualMode(false);
@@ -76,6 +77,11 @@ final class DaemonCommandTarget implements CommandTarget {
     }
 
     /** The keys of `keyfile`, for `add ... key N` and `rekey`. */
+    /** chronyc dump: what writes the dump files (nothing without dumpdir). */
+    void setDumpAction(Runnable action) {
+        dump = action;
+    }
+
     void setKeys(org.jchrony.auth.KeyRing k) {
         keys = k;
     }
@@ -415,8 +421,11 @@ final class DaemonCommandTarget implements CommandTarget {
                 refreshNames.run();
                 yield Status.SUCCESS;
             }
-            // no dumpdir support yet: chronyd answers OK whether or not it has something to dump
-            case DUMP -> Status.SUCCESS;
+            // dumpdir: chronyd answers OK whether or not it has something to dump
+            case DUMP -> {
+                dump.run();
+                yield Status.SUCCESS;
+            }
             case WRITERTC, TRIMRTC -> Status.NO_RTC;
         };
     }

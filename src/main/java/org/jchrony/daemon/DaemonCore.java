@@ -122,6 +122,8 @@ final class DaemonCore implements AutoCloseable {
     private org.jchrony.discipline.SmoothTime smoother;
     /** manual / chronyc settime input. */
     private org.jchrony.discipline.ManualMode manual;
+    /** dumpdir (null when not configured). */
+    private DumpDirectory dumps;
 
     DaemonCore(DaemonConfig cfg, DaemonOptions opts, Runnable shutdownRequest) {
         this.cfg = cfg;
@@ -231,6 +233,13 @@ final class DaemonCore implements AutoCloseable {
             }
         });
 
+        // fallbackdrift: long-term frequency averages used when the sources stop updating the clock
+        if (org.jchrony.discipline.FallbackDrift.enabled(cfg.fallbackDriftMinLog2(), cfg.fallbackDriftMaxLog2())) {
+            sources.addReferenceListener(new org.jchrony.discipline.FallbackDrift(scheduler, sources.discipline(),
+                    cfg.fallbackDriftMinLog2(), cfg.fallbackDriftMaxLog2()));
+        }
+        // chronyd -s: set the time from the RTC, or restore it from the driftfile's modification time
+        if (opts.setFromRtc() && InitialClockSet.apply(cfg.driftFile(), cfg.rtcDevice(), cfg.rtcFile(), cfg.rtcOnUtc(), followed) != 0) publishSnapshot();
         readDriftfile();
         var leapMode = org.jchrony.discipline.LeapMode.of(cfg.leapSecMode().name());
         // smoothtime smooths a leap second the planner slews or steps (the kernel's own leap, mode system, it cannot see)
@@ -276,6 +285,7 @@ final class DaemonCore implements AutoCloseable {
                 }, () -> local, upstreamLocalAddress::get, this::cycleLogs, this::reloadSources, this::refreshNames);
         target.setKeys(keys);
         target.setManualInput(smoother, manual);
+        target.setDumpAction(this::dumpSources);
         // as chronyd: only 127.0.0.1 and ::1 are implicitly allowed (CommandHandler), not all of 127/8
         CommandHandler commands = new CommandHandler(target, cmdAccess::allowed);
         if (cfg.cmdPort() != 0 && !opts.oneShot()) {
@@ -302,6 +312,18 @@ final class DaemonCore implements AutoCloseable {
         for (Directive.NtpSource s : cfg.sourceDirSources()) addSource(s);
         sourceDirSources = cfg.sourceDirSources().stream().map(DaemonCore::sourceKey).collect(
                 java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        // dumpdir: -r reloads the sources' histories; the files are removed at every start, as chronyd does
+        dumps = cfg.dumpDir().filter(d -> !d.isEmpty()).map(d -> new DumpDirectory(Path.of(d))).orElse(null);
+        if (dumps != null) {
+            if (opts.reloadDumps()) {
+                dumps.readPending();
+                dumps.reload(sources.sourceList(), sources.clock().nowNanos());
+                sources.reselect();
+                DumpDirectory d = dumps;
+                sources.addSampleListener(s -> d.sampleAdded(s, sources.clock().nowNanos()));
+            }
+            dumps.removeDumpFiles();
+        }
         sources.start();
         jumpWatch = new ClockJumpWatch(jumpDetector, jumpMonotonic, sources::resetSources);
         scheduler.schedule(SNAPSHOT_REFRESH_NANOS, this::checkClockJump);
@@ -405,6 +427,27 @@ final class DaemonCore implements AutoCloseable {
                         target.address().getHostAddress(), s.name());
             });
         }
+    }
+
+    /** dumpdir: writes each source's measurement history (at exit and on chronyc dump). */
+    void dumpSources() {
+        if (dumps != null && sources != null) dumps.dump(sources.sourceList());
+    }
+
+    /**
+     * dumpdir at exit. As chronyd cancels the offset correction still pending before it dumps, the
+     * histories are re-based by it: the slew left (or, with -x, the virtual clock's whole offset)
+     * is not there after a restart, so the samples are written relative to the clock the next
+     * start (-r) will read.
+     */
+    private void dumpSourcesAtExit() {
+        if (dumps == null || sources == null || driver == null) return;
+        double pending = driver.offsetCorrectionSeconds(driver.readRawNanos());
+        long now = sources.clock().nowNanos();
+        if (pending != 0) {
+            for (org.jchrony.source.NtpSource s : sources.sourceList()) s.stats().correct(now, pending, 0);
+        }
+        dumps.dump(sources.sourceList());
     }
 
     /** chronyc cyclelogs: reopen the log files (after logrotate moved them). */
@@ -717,6 +760,7 @@ final class DaemonCore implements AutoCloseable {
     public void close() {
         if (coreLoop != null && !coreLoop.isShutdown()) {
             var done = coreLoop.submit(() -> {
+                dumpSourcesAtExit();
                 if (sources != null) sources.stop();
                 writeDriftfile();
                 for (int i = opened.size() - 1; i >= 0; i--) {

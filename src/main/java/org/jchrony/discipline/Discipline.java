@@ -474,4 +474,18 @@ public final class Discipline {
     public SourceStatsData sourceStats(SelectableSource s) {
         return SourceStatsData.of(s, clock.nowNanos());
     }
+
+    // ---- fallbackdrift hook (FallbackDrift) ----
+
+    /**
+     * chronyd's REF_SetUnsynchronised: the clock is no longer synchronised (a fallback drift was
+     * set after the sources stopped updating it); stratum and reference are dropped, the kernel is
+     * told, and listeners republish. The next clock update synchronises again.
+     */
+    public void setUnsynchronised() {
+        if (!reference.synchronised()) return;
+        reference = ReferenceState.UNSYNCHRONISED;
+        clock.driver().setSyncStatus(false, 0, 0);
+        for (ReferenceListener l : listeners) l.referenceUpdated(reference);
+    }
 }

@@ -258,4 +258,18 @@ public final class SourceStats {
     static double studentT(int dof) {
         return 1.96 + 2.4 / dof + 3.0 / ((double) dof * dof);
     }
+
+    // ---- dump files (chronyd's dumpdir, -r, chronyc dump): used by source/SourceDump ----
+
+    /**
+     * Replaces the history with {@code restored} (oldest first, e.g. read from a dump file) and
+     * recomputes the estimate, as chronyd reloads a source's samples with -r. Only the newest
+     * maxsamples are kept.
+     */
+    public void restore(List<Sample> restored) {
+        samples.clear();
+        samples.addAll(restored.subList(Math.max(0, restored.size() - maxSamples), restored.size()));
+        estimate = null;
+        regress();
+    }
 }
