@@ -61,6 +61,12 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
+        if (!o.printConfig()) {
+            // slf4j initialises once, here: Netty's logger lookups on the warm-up thread must
+            // not race with that initialisation (they would get slf4j's substitute factory).
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            StartupWarmUp.start();
+        }
         Logging.Target wanted = Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM"));
         // /dev/log is opened only for syslog (its socket's FFM stubs cost start-up time).
         java.util.function.Consumer<byte[]> syslog = wanted == Logging.Target.SYSLOG ? Daemon.syslogSink() : null;
