@@ -61,7 +61,7 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
-        if (!o.printConfig()) {
+        if (!o.printConfig() && !Boolean.getBoolean("jchrony.noWarmUp")) {
             // slf4j initialises once, here: Netty's logger lookups on the warm-up thread must
             // not race with that initialisation (they would get slf4j's substitute factory).
             org.slf4j.LoggerFactory.getILoggerFactory();

@@ -14,7 +14,8 @@ import org.jchrony.net.Libc;
  * <p>Nothing here has an effect of its own: class initialisation runs once and is thread-safe,
  * and the linker caches stubs by signature, so the daemon's own calls either find the work done
  * or wait for it. Each native call is made on descriptor -1 (or an invalid address family), so
- * it fails with EBADF/EAFNOSUPPORT before touching anything.
+ * it fails with EBADF/EAFNOSUPPORT before touching anything. {@code -Djchrony.noWarmUp=true}
+ * (in JCHRONY_JAVA_OPTS) turns it off, for comparisons.
  */
 final class StartupWarmUp {
     private StartupWarmUp() {}
