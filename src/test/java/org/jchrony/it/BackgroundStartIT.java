@@ -179,4 +179,18 @@ class BackgroundStartIT {
             assertThat(JchronydProcess.terminate(pid, 10)).isTrue();
         }
     }
+
+    @Test
+    void startsWithTheCallersStdoutClosed() throws Exception {
+        Path conf = config();
+        var r = JchronydProcess.run(Path.of("/bin/sh"), List.of("-c", "exec \"$0\" -x -f \"$1\" >&-",
+                JchronydProcess.LAUNCHER.toString(), conf.toString()), 60);
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        long pid = daemonPid();
+        try {
+            assertThat(answersNtp(2000)).isTrue();
+        } finally {
+            assertThat(JchronydProcess.terminate(pid, 10)).isTrue();
+        }
+    }
 }
