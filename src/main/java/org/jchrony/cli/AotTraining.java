@@ -52,7 +52,9 @@ public final class AotTraining {
                 "server 127.0.0.1 port " + ntpPort + " iburst minpoll 0 maxpoll 0",
                 "port " + ntpPort, "bindaddress 127.0.0.1", "allow 127.0.0.1", "local stratum 10",
                 "cmdport " + cmdPort, "bindcmdaddress 127.0.0.1", "bindcmdaddress " + sock,
-                "pidfile " + dir.resolve("chronyd.pid"), ""));
+                "pidfile " + dir.resolve("chronyd.pid"), "driftfile " + dir.resolve("drift"), ""));
+        // An existing driftfile, as on an installed host: its reading is on the start path.
+        Files.writeString(dir.resolve("drift"), "0.000000 1000.000000\n");
         Thread daemon = new Thread(() -> JchronydMain.run(
                 new String[] {"-d", "-x", "-t", "50", "-f", conf.toString()}, System.out, System.err),
                 "aot-training-daemon");

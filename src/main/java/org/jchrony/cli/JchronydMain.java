@@ -16,8 +16,19 @@ public final class JchronydMain {
 
     public static void main(String[] args) {
         Logging.skipAutoConfiguration();
-        int rc = run(args, System.out, System.err);
-        if (rc >= 0) System.exit(rc);
+        int rc;
+        try {
+            rc = run(args, System.out, System.err);
+        } catch (RuntimeException | Error e) {
+            // In the background the launcher waits for a status: never leave it waiting.
+            if (!Detach.isDetachedChild()) throw e;
+            Detach.reportError("Fatal error : " + e);
+            rc = 1;
+        }
+        if (rc >= 0) {
+            Detach.reportExit(rc);
+            System.exit(rc);
+        }
         // rc < 0: a foreground or background daemon is running; its threads keep the JVM alive.
     }
 
@@ -50,10 +61,19 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
+        if (!o.printConfig() && !Boolean.getBoolean("jchrony.noWarmUp")) {
+            // slf4j initialises once, here: Netty's logger lookups on the warm-up thread must
+            // not race with that initialisation (they would get slf4j's substitute factory).
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            StartupWarmUp.start();
+        }
         Logging.Target wanted = Logging.target(o.debugLevel(), o.logFile(), !child, System.getenv("JOURNAL_STREAM"));
         // /dev/log is opened only for syslog (its socket's FFM stubs cost start-up time).
-        Logging.Target logTarget = Logging.configure(wanted, Logging.level(o.logLevel(), o.debugLevel()), o.logFile(),
-                wanted == Logging.Target.SYSLOG ? Daemon.syslogSink() : null);
+        java.util.function.Consumer<byte[]> syslog = wanted == Logging.Target.SYSLOG ? Daemon.syslogSink() : null;
+        // In the background without /dev/log, lines have nowhere to go (chronyd's are lost too): not
+        // to the caller's terminal, which only gets the error through the launcher's pipe.
+        if (child && syslog == null && wanted == Logging.Target.SYSLOG) syslog = bytes -> { };
+        Logging.Target logTarget = Logging.configure(wanted, Logging.level(o.logLevel(), o.debugLevel()), o.logFile(), syslog);
         try {
             Daemon daemon = Daemon.create(o, out, err);
             if (daemon == null) return 0; // -p printed the configuration

@@ -197,4 +197,40 @@ class PackageContentsIT {
         assertThat(run.output()).contains("org.jchrony.net.NtpServerSockets source: shared objects file",
                 "org.jchrony.client.JchronycMain source: shared objects file");
     }
+
+    @Test
+    void installedLauncherStartsTheDaemonInTheBackgroundInOneJvm(@TempDir Path tmp) throws Exception {
+        PkgProcess.Result x = PkgProcess.run(60, "dpkg-deb", "-x", deb.toString(), tmp.toString());
+        assertThat(x.exitCode()).as(x.output()).isZero();
+        // /usr/sbin/jchronyd with /usr/lib/jchrony pointing into the extracted package
+        Path launcher = tmp.resolve("jchronyd");
+        Files.writeString(launcher, Files.readString(tmp.resolve("usr/sbin/jchronyd"))
+                .replace("/usr/lib/jchrony", tmp.resolve("usr/lib/jchrony").toString()));
+        assertThat(launcher.toFile().setExecutable(true)).isTrue();
+        Path conf = tmp.resolve("chrony.conf");
+        Path pidFile = tmp.resolve("chronyd.pid");
+        Files.write(conf, List.of("port " + org.jchrony.testutil.FreePorts.udp(), "bindaddress 127.0.0.1", "cmdport 0",
+                "bindcmdaddress " + tmp.resolve("run/chronyd.sock"), "pidfile " + pidFile,
+                "driftfile " + tmp.resolve("drift"), "allow 127.0.0.1", "local stratum 10"));
+        PkgProcess.Result r = PkgProcess.run(60, launcher.toString(), "-x", "-f", conf.toString(), "-l", tmp.resolve("log").toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).isEmpty();
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        try {
+            ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+            assertThat(daemon.info().command().orElse("")).isEqualTo(tmp.resolve("usr/lib/jchrony/runtime/bin/java").toString());
+            long javas = ProcessHandle.allProcesses()
+                    .filter(h -> h.info().arguments().map(a -> List.of(a).contains(conf.toString())).orElse(false)).count();
+            assertThat(javas).as("processes running with this configuration").isEqualTo(1);
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) Thread.sleep(20);
+        }
+        assertThat(pidFile).as("removed at exit").doesNotExist();
+        Files.writeString(conf, "bogusdirective 1\n");
+        PkgProcess.Result bad = PkgProcess.run(60, launcher.toString(), "-x", "-f", conf.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.output().trim()).isEqualTo("Fatal error : " + conf + ":1: Invalid directive bogusdirective");
+    }
 }
