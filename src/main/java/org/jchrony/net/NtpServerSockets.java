@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * The NTP server's sockets: for each bind address (chrony.conf {@code bindaddress}, default
  * 0.0.0.0 and ::) {@code socketsPerAddress} FFM UDP sockets sharing the {@code port} through
  * SO_REUSEPORT, spread round-robin over the loops of an epoll {@link IoEventLoopGroup}, all
- * calling one {@link DatagramHandler}. chronyd serves from one thread; with one socket per core
- * the kernel spreads clients over the cores.
+ * calling one {@link DatagramHandler}. chronyd serves from one thread; with several sockets (by
+ * default one per core but one, {@link #defaultSocketsPerAddress()}) the kernel spreads clients
+ * over the cores.
  *
  * <p>With one {@link DatagramHandler} for all sockets, it is called concurrently from several
  * loop threads and must be thread-safe. With a handler per loop
@@ -77,9 +78,21 @@ public final class NtpServerSockets implements AutoCloseable {
         return new NtpServerSockets(opened);
     }
 
-    /** Default sockets per address: one per available processor. */
+    /**
+     * Default sockets (and server loops) per address: one per available processor but one, at
+     * least one. The kernel's packet processing and the core loop need CPU too: on 2 CPUs with
+     * the clients on the same machine (bench/compare.sh, docs/PERFORMANCE.md) one loop served a
+     * reply for 0.81-0.95x chronyd's CPU time, two loops for 1.05-1.11x (three busy threads on two
+     * CPUs put the loops to sleep and wake them again ten times as often). More loops:
+     * {@code -Djchrony.serverLoops=N}.
+     */
     public static int defaultSocketsPerAddress() {
-        return Runtime.getRuntime().availableProcessors();
+        return defaultSocketsPerAddress(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #defaultSocketsPerAddress()} for {@code processors} CPUs. */
+    static int defaultSocketsPerAddress(int processors) {
+        return Math.max(1, processors - 1);
     }
 
     public List<UdpEndpoint> endpoints() {
