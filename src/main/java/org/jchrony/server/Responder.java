@@ -60,6 +60,11 @@ public final class Responder implements DatagramHandler {
 
     private long localRefTimeNanos;
 
+    // Derived once per published snapshot rather than per packet.
+    private ServerSnapshot cachedSnapshot;
+    private int cachedRootDelay; // NTP short format
+    private long cachedFuzzMask;
+
     private long received;
     private long replied;
     private long droppedMalformed;
@@ -131,6 +136,11 @@ public final class Responder implements DatagramHandler {
         }
 
         ServerSnapshot snap = snapshot.get();
+        if (snap != cachedSnapshot) {
+            cachedRootDelay = NtpShort.fromSeconds(snap.rootDelaySeconds());
+            cachedFuzzMask = fuzzMask(snap.precisionLog2());
+            cachedSnapshot = snap;
+        }
         long rxServed = snap.served(rxRealtimeNanos);
         int limit = clientLog.access(ClientLog.NTP, peer, rxServed);
         if (limit == ClientLog.DROP) {
@@ -183,7 +193,7 @@ public final class Responder implements DatagramHandler {
         out[1] = (byte) (stratum >= 16 ? 0 : stratum);
         out[2] = (byte) poll;
         out[3] = (byte) precision;
-        putInt(out, 4, NtpShort.fromSeconds(snap.rootDelaySeconds()));
+        putInt(out, 4, cachedRootDelay);
         double rootDispersion = snap.rootDispersionAt(rxServed);
         putInt(out, 8, NtpShort.fromSeconds(rootDispersion));
         putInt(out, 12, refId);
@@ -208,7 +218,7 @@ public final class Responder implements DatagramHandler {
         }
         long origin = interleaved ? reqRx : reqTx;
         putLong(out, 24, origin);
-        long fuzzMask = fuzzMask(precision);
+        long fuzzMask = cachedFuzzMask;
         long rx;
         long rxNtp = toNtp(rxServed);
         int tries = 0;
@@ -304,8 +314,14 @@ public final class Responder implements DatagramHandler {
     }
 
     private static void putLong(byte[] b, int i, long v) {
-        putInt(b, i, (int) (v >>> 32));
-        putInt(b, i + 4, (int) v);
+        b[i] = (byte) (v >>> 56);
+        b[i + 1] = (byte) (v >>> 48);
+        b[i + 2] = (byte) (v >>> 40);
+        b[i + 3] = (byte) (v >>> 32);
+        b[i + 4] = (byte) (v >>> 24);
+        b[i + 5] = (byte) (v >>> 16);
+        b[i + 6] = (byte) (v >>> 8);
+        b[i + 7] = (byte) v;
     }
 
     private static long getLong(byte[] b, int i) {
