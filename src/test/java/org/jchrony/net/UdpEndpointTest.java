@@ -222,6 +222,8 @@ class UdpEndpointTest {
                 if (server.stats().withoutKernelTimestamp() == before) break;
                 Thread.sleep(10);
             }
+            long settle = System.nanoTime() + 2_000_000_000L; // "replied" is counted after sendmmsg returns
+            while (server.stats().replied() < server.stats().received() && System.nanoTime() < settle) Thread.sleep(5);
             UdpEndpoint.Stats base = server.stats();
             int n = 3 * UdpEndpoint.BATCH + 7;
             java.util.Set<String> expected4 = new java.util.HashSet<>();
