@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.jchrony.server.DatagramHandler;
 import org.jchrony.server.PeerAddress;
+import org.jchrony.server.TransmitStamping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private final UdpSocket socket;
     private final DatagramHandler handler;
+    private final TransmitStamping stamping; // the handler, if its replies may be re-stamped before sending
     private final int batch;
     private final int fd;
     private final int retries;
@@ -103,6 +105,9 @@ public final class UdpEndpoint implements AutoCloseable {
     private boolean reading; // inside readReady (loop thread)
     private boolean released; // socket closed; arena closed or about to be
     private int txDataUsed; // bytes of txDataHeap queued in this batch
+    private final int[] restampOffset; // per queued reply: its data offset, or -1 when not re-stamped
+    private final int[] restampLength;
+    private boolean anyRestamp;
 
     // counters: written on the loop thread only, read racily elsewhere
     private long received;
@@ -118,6 +123,9 @@ public final class UdpEndpoint implements AutoCloseable {
         this.batch = batch;
         this.socket = socket;
         this.handler = handler;
+        this.stamping = handler instanceof TransmitStamping t ? t : null;
+        this.restampOffset = new int[batch];
+        this.restampLength = new int[batch];
         this.fd = socket.fd();
         this.retries = batch >= BATCH ? Math.max(0, RX_RETRIES) : 0;
         rxVec = arena.allocate((long) Libc.MMSGHDR_SIZE * batch, 8);
@@ -250,6 +258,7 @@ public final class UdpEndpoint implements AutoCloseable {
             MemorySegment.copy(rxVecTemplateSeg, 0, rxVec, 0, (long) n * Libc.MMSGHDR_SIZE);
             int replies = 0;
             txDataUsed = 0;
+            anyRestamp = false;
             for (int i = 0; i < n; i++) {
                 if (process(i, replies)) replies++;
                 if (released) return; // closed by the handler (e.g. a one-shot client socket)
@@ -345,6 +354,13 @@ public final class UdpEndpoint implements AutoCloseable {
         int dataOff = txDataUsed;
         System.arraycopy(out, 0, txDataHeap, dataOff, replyLength);
         txDataUsed = dataOff + ((replyLength + 7) & ~7);
+        if (stamping != null && stamping.lastReplyRestampable()) {
+            restampOffset[slot] = dataOff;
+            restampLength[slot] = replyLength;
+            anyRestamp = true;
+        } else {
+            restampOffset[slot] = -1;
+        }
         byte[] tv = txVecHeap;
         byte[] tside = txSideHeap;
         putLong(tside, ts, txDataAddress + dataOff); // iov_base
@@ -378,6 +394,14 @@ public final class UdpEndpoint implements AutoCloseable {
     private void send(int count) {
         MemorySegment.copy(txVecHeapSeg, 0, txVec, 0, (long) count * Libc.MMSGHDR_SIZE);
         MemorySegment.copy(txSideHeapSeg, 0, txSide, 0, (long) count * TX_SIDE);
+        if (anyRestamp) {
+            // transmit timestamps from one clock read just before the batch leaves (TransmitStamping)
+            long now = Libc.clockRealtimeNanos(timespec);
+            for (int k = 0; k < count; k++) {
+                int off = restampOffset[k];
+                if (off >= 0) stamping.restampTransmit(txDataHeap, off, restampLength[k], now);
+            }
+        }
         MemorySegment.copy(txDataHeapSeg, 0, txData, 0, txDataUsed);
         int sent = 0;
         while (sent < count) {

@@ -44,7 +44,7 @@ import org.jchrony.ntp.NtpTrailer;
  * local reference time); the snapshot, access list and client log are shared.
  * {@link #handle} never throws: errors are counted and the packet dropped.
  */
-public final class Responder implements DatagramHandler {
+public final class Responder implements DatagramHandler, TransmitStamping {
     public static final int KOD_RATE = 0x52415445; // "RATE"
     private static final int NTP_PORT = 123;
     private static final int MIN_POLL_NO_LIMIT = -19;
@@ -64,6 +64,7 @@ public final class Responder implements DatagramHandler {
     private ServerSnapshot cachedSnapshot;
     private int cachedRootDelay; // NTP short format
     private long cachedFuzzMask;
+    private boolean lastRestampable;
 
     private long received;
     private long replied;
@@ -97,6 +98,7 @@ public final class Responder implements DatagramHandler {
 
     @Override
     public int handle(byte[] in, int inLength, PeerAddress peer, long rxRealtimeNanos, byte[] out) {
+        lastRestampable = false;
         try {
             return respond(in, inLength, peer, rxRealtimeNanos, out);
         } catch (RuntimeException e) {
@@ -271,7 +273,41 @@ public final class Responder implements DatagramHandler {
         }
         if (kod) kodSent++;
         replied++;
+        // a basic response's transmit time may be read again just before it is sent; not an
+        // authenticated one (the MAC covers it), nor an interleaved one or one whose transmit
+        // time was saved for a later interleaved response
+        lastRestampable = !symmetric && !candidate;
         return length;
+    }
+
+    @Override
+    public boolean lastReplyRestampable() {
+        return lastRestampable;
+    }
+
+    /**
+     * Sets the transmit timestamp of a reply {@link #lastReplyRestampable()} allowed to the
+     * served time of {@code realtimeNanos}, fuzzed below the precision as {@link #handle} does
+     * (never equal to the receive or origin timestamp, lowest bit 0). Never throws.
+     */
+    @Override
+    public void restampTransmit(byte[] buffer, int offset, int length, long realtimeNanos) {
+        try {
+            if (length < 48 || offset < 0 || offset + 48 > buffer.length) return;
+            ServerSnapshot snap = snapshot.get();
+            long fuzzMask = snap == cachedSnapshot ? cachedFuzzMask : fuzzMask(snap.precisionLog2());
+            long origin = getLong(buffer, offset + 24);
+            long rx = getLong(buffer, offset + 32);
+            long txNtp = toNtp(snap.served(realtimeNanos));
+            long tx;
+            int tries = 0;
+            do {
+                tx = txNtp ^ (random.nextLong() & fuzzMask);
+            } while (tx != 0 && (tx == rx || tx == origin) && ++tries < 8);
+            putLong(buffer, offset + 40, tx & ~1L);
+        } catch (RuntimeException e) {
+            internalErrors++;
+        }
     }
 
     /**
