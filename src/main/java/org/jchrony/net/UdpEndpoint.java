@@ -54,6 +54,13 @@ public final class UdpEndpoint implements AutoCloseable {
      * at low rates, so it is off by default.
      */
     static final int RX_RETRIES = Integer.getInteger("jchrony.server.rxRetries", 0);
+    /**
+     * Whether replies of a {@link TransmitStamping} handler get their transmit timestamp from a
+     * clock read just before sendmmsg ({@code -Djchrony.server.restamp=true}; default off). Five
+     * same-run rounds against chronyd (docs/PERFORMANCE.md) showed no gain in the 1000/s median
+     * delay (+2.87 µs with, +2.62 µs without, within the noise) for ~4 % more CPU per reply.
+     */
+    static final boolean RESTAMP = Boolean.getBoolean("jchrony.server.restamp");
 
     static {
         if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
@@ -118,12 +125,13 @@ public final class UdpEndpoint implements AutoCloseable {
     private long receiveErrors;
     private long noTimestamp;
 
-    private UdpEndpoint(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch) throws IOException {
+    private UdpEndpoint(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch, boolean restamp)
+            throws IOException {
         if (batch < 1 || batch > 1024) throw new IllegalArgumentException("batch " + batch);
         this.batch = batch;
         this.socket = socket;
         this.handler = handler;
-        this.stamping = handler instanceof TransmitStamping t ? t : null;
+        this.stamping = restamp && handler instanceof TransmitStamping t ? t : null;
         this.restampOffset = new int[batch];
         this.restampLength = new int[batch];
         this.fd = socket.fd();
@@ -188,8 +196,14 @@ public final class UdpEndpoint implements AutoCloseable {
 
     /** As {@link #open(IoEventLoop, UdpSocket, DatagramHandler)} with {@code batch} datagrams per system call. */
     public static UdpEndpoint open(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch) throws IOException {
+        return open(loop, socket, handler, batch, RESTAMP);
+    }
+
+    /** As {@link #open(IoEventLoop, UdpSocket, DatagramHandler, int)}, choosing whether replies are re-stamped. */
+    static UdpEndpoint open(IoEventLoop loop, UdpSocket socket, DatagramHandler handler, int batch, boolean restamp)
+            throws IOException {
         try {
-            return new UdpEndpoint(loop, socket, handler, batch);
+            return new UdpEndpoint(loop, socket, handler, batch, restamp);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -310,6 +310,57 @@ class UdpEndpointTest {
         }
     }
 
+    /** With re-stamping on, a TransmitStamping handler's replies get a clock read taken after the handler ran. */
+    @Test
+    void restampableRepliesGetAClockReadTakenJustBeforeSending() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        final class Stamper implements DatagramHandler, org.jchrony.server.TransmitStamping {
+            boolean restampable;
+            @Override
+            public int handle(byte[] in, int len, PeerAddress peer, long rx, byte[] out) {
+                restampable = in[0] == 'r';
+                java.util.Arrays.fill(out, 0, 16, (byte) 0);
+                long own = nowNanos();
+                for (int i = 0; i < 8; i++) out[i] = (byte) (own >>> (56 - 8 * i)); // handler's own time
+                out[16] = in[0];
+                return 17;
+            }
+            @Override
+            public boolean lastReplyRestampable() {
+                return restampable;
+            }
+            @Override
+            public void restampTransmit(byte[] buffer, int offset, int length, long realtimeNanos) {
+                for (int i = 0; i < 8; i++) buffer[offset + 8 + i] = (byte) (realtimeNanos >>> (56 - 8 * i));
+            }
+        }
+        try (UdpSocket s = UdpSocket.open(lo, 0, UdpSocketOptions.DEFAULT);
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            UdpEndpoint ep = UdpEndpoint.open(group.next(), s, new Stamper(), UdpEndpoint.BATCH, true);
+            try {
+                client.setSoTimeout(2000);
+                client.connect(lo, s.localPort());
+                for (String kind : List.of("r", "n")) {
+                    client.send(new DatagramPacket(kind.getBytes(StandardCharsets.ISO_8859_1), 1));
+                    DatagramPacket p = new DatagramPacket(new byte[64], 64);
+                    client.receive(p);
+                    byte[] b = p.getData();
+                    assertThat(p.getLength()).isEqualTo(17);
+                    assertThat((char) b[16]).isEqualTo(kind.charAt(0));
+                    long own = java.nio.ByteBuffer.wrap(b, 0, 8).getLong();
+                    long stamp = java.nio.ByteBuffer.wrap(b, 8, 8).getLong();
+                    if (kind.equals("r")) {
+                        assertThat(stamp).isGreaterThanOrEqualTo(own).isLessThan(own + 1_000_000_000L);
+                    } else {
+                        assertThat(stamp).isZero();
+                    }
+                }
+            } finally {
+                ep.close();
+            }
+        }
+    }
+
     @Test
     void defaultLoopsLeaveOneProcessorForTheKernel() {
         assertThat(NtpServerSockets.defaultSocketsPerAddress(1)).isEqualTo(1);
