@@ -8,30 +8,40 @@
 #   "COMMAND -n -x -f CONF" with the same config lines as chronyd; JVM options go through
 #   JCHRONY_JAVA_OPTS, e.g. 'c2=bin/jchronyd' with JCHRONY_TIER=4 set by the caller applies to all,
 #   'oneloop=bin/jchronyd -Djchrony.serverLoops=1' to one.
-# env: SECS (8), ROUNDS (3)
+# env: SECS (8), ROUNDS (3); SERVER_CPU / CLIENT_CPU (e.g. 1 / 0): pin the servers and the load
+# generator to those CPUs with taskset, so that they never share one (as on a real network) and
+# the scheduler's choices move the figures less
 source "$(dirname "$0")/common.sh"
 SECS=${SECS:-8}; ROUNDS=${ROUNDS:-3}
+PIN_SERVER=""; PIN_CLIENT=""
+[ -n "${SERVER_CPU:-}" ] && PIN_SERVER="taskset -c $SERVER_CPU"
+[ -n "${CLIENT_CPU:-}" ] && PIN_CLIENT="taskset -c $CLIENT_CPU"
 TCK=$(getconf CLK_TCK)
 [ $# -ge 1 ] || { echo "usage: $0 'LABEL=COMMAND [JVM OPTIONS...]' ..." >&2; exit 2; }
 gcc -O2 -o "$WORK/ntpload" "$NTPLOAD_SRC" -lm
-P0=$(free_port); start_chronyd "$P0"; wait_ntp "$P0"
+P0=$(free_port)
+printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\nbindcmdaddress /\npidfile %s/chronyd.pid\ndriftfile %s/drift\n' \
+  "$P0" "$WORK" "$WORK" > "$WORK/chronyd.conf"
+$PIN_SERVER "$CHRONYD" -d -x -u root -f "$WORK/chronyd.conf" > "$WORK/chronyd.log" 2>&1 &
+CHRONYD_PID=$!; PIDS+=("$CHRONYD_PID")
+wait_ntp "$P0"
 LABELS=(); VPIDS=(); VPORTS=()
 for spec in "$@"; do
   label=${spec%%=*}; rest=${spec#*=}; cmd=${rest%% *}; opts=""; [ "$cmd" != "$rest" ] && opts=${rest#* }
   port=$(free_port); conf="$WORK/$label.conf"
   printf 'port %s\nallow 127.0.0.0/8\nlocal stratum 10\ncmdport 0\nbindcmdaddress /\npidfile %s/%s.pid\n' "$port" "$WORK" "$label" > "$conf"
-  JCHRONY_JAVA_OPTS="$opts" $cmd -n -x -f "$conf" > "$WORK/$label.log" 2>&1 &
+  JCHRONY_JAVA_OPTS="$opts" $PIN_SERVER $cmd -n -x -f "$conf" > "$WORK/$label.log" 2>&1 &
   VPIDS+=($!); PIDS+=($!); VPORTS+=("$port"); LABELS+=("$label")
 done
 for p in "${VPORTS[@]}"; do wait_ntp "$p"; "$WORK/ntpload" 127.0.0.1 "$p" 5 0 64 > /dev/null; done  # JIT warm-up
-echo "$(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); variants: $*"
+echo "$(nproc) cpus; load $(cut -d' ' -f1-3 /proc/loadavg); servers on CPU ${SERVER_CPU:-any}, load generator on CPU ${CLIENT_CPU:-any}; variants: $*"
 closed() { # pid port -> "rate cpu_s_per_million"
   local t0 t1 out valid
-  t0=$(cpu_ticks "$1"); out=$("$WORK/ntpload" 127.0.0.1 "$2" "$SECS" 0 64); t1=$(cpu_ticks "$1")
+  t0=$(cpu_ticks "$1"); out=$($PIN_CLIENT "$WORK/ntpload" 127.0.0.1 "$2" "$SECS" 0 64); t1=$(cpu_ticks "$1")
   valid=$(echo "$out" | field valid)
   echo "$(echo "$out" | field reply_rate) $(awk -v d=$((t1 - t0)) -v t="$TCK" -v v="$valid" 'BEGIN{printf "%.3f", d / t / v * 1e6}')"
 }
-paced() { local out; out=$("$WORK/ntpload" 127.0.0.1 "$1" "$SECS" 1000 16); echo "$(echo "$out" | field offset_med_us) $(echo "$out" | field delay_med_us)"; }
+paced() { local out; out=$($PIN_CLIENT "$WORK/ntpload" 127.0.0.1 "$1" "$SECS" 1000 16); echo "$(echo "$out" | field offset_med_us) $(echo "$out" | field delay_med_us)"; }
 RES="$WORK/results"; : > "$RES"
 for r in $(seq "$ROUNDS"); do
   read -r cr cc < <(closed "$CHRONYD_PID" "$P0")
