@@ -258,12 +258,11 @@ final class DaemonCore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DaemonException(e.getMessage());
         }
-        // One Responder per server loop thread (it keeps per-thread scratch state); all share
-        // the snapshot, access list and client log.
-        ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
-                () -> new Responder(snapshots, realtime, ntpAccess, clientLog, keys.threadConfinedView(),
-                        new java.util.SplittableRandom(random.nextLong())));
-        org.jchrony.server.DatagramHandler serve = (in, len, peer, rx, out) -> perLoop.get().handle(in, len, peer, rx, out);
+        // One Responder per server loop (it keeps per-thread scratch state and a clock with its own
+        // buffer: no thread-local look-up per packet); all share the snapshot, access list and client log.
+        java.util.function.Function<io.netty.channel.IoEventLoop, org.jchrony.server.DatagramHandler> serve = loop ->
+                new Responder(snapshots, RealtimeClock.forOneThread(), ntpAccess, clientLog,
+                        keys.threadConfinedView(), new java.util.SplittableRandom(random.nextLong()));
         if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
             serverGroup = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("jchronyd-ntp"), EpollIoHandler.newFactory());

@@ -18,11 +18,30 @@ public final class RealtimeClock implements TimeSource {
     private static final ThreadLocal<MemorySegment> TIMESPEC =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.TIMESPEC));
 
-    private RealtimeClock() {}
+    /** Null for the shared instance (per-thread buffers); else this instance's own buffer. */
+    private final MemorySegment ownTimespec;
+
+    private RealtimeClock(MemorySegment ownTimespec) {
+        this.ownTimespec = ownTimespec;
+    }
+
+    private RealtimeClock() {
+        this(null);
+    }
+
+    /**
+     * The same clock for one thread only: it keeps its own timespec buffer, so a read is one
+     * downcall without the per-thread look-up of {@link #INSTANCE} (the NTP server's loops each
+     * get one for their transmit timestamps). Not thread-safe.
+     */
+    public static TimeSource forOneThread() {
+        return new RealtimeClock(Arena.ofAuto().allocate(Libc.TIMESPEC));
+    }
 
     @Override
     public long realtimeNanos() {
-        return Libc.clockRealtimeNanos(TIMESPEC.get());
+        MemorySegment ts = ownTimespec;
+        return Libc.clockRealtimeNanos(ts != null ? ts : TIMESPEC.get());
     }
 
     /** The same clock read through {@link Instant#now()} (nanosecond resolution on Linux). */

@@ -44,7 +44,7 @@ import org.jchrony.ntp.NtpTrailer;
  * local reference time); the snapshot, access list and client log are shared.
  * {@link #handle} never throws: errors are counted and the packet dropped.
  */
-public final class Responder implements DatagramHandler {
+public final class Responder implements DatagramHandler, TransmitStamping {
     public static final int KOD_RATE = 0x52415445; // "RATE"
     private static final int NTP_PORT = 123;
     private static final int MIN_POLL_NO_LIMIT = -19;
@@ -59,6 +59,12 @@ public final class Responder implements DatagramHandler {
     private final RandomGenerator random;
 
     private long localRefTimeNanos;
+
+    // Derived once per published snapshot rather than per packet.
+    private ServerSnapshot cachedSnapshot;
+    private int cachedRootDelay; // NTP short format
+    private long cachedFuzzMask;
+    private boolean lastRestampable;
 
     private long received;
     private long replied;
@@ -92,6 +98,7 @@ public final class Responder implements DatagramHandler {
 
     @Override
     public int handle(byte[] in, int inLength, PeerAddress peer, long rxRealtimeNanos, byte[] out) {
+        lastRestampable = false;
         try {
             return respond(in, inLength, peer, rxRealtimeNanos, out);
         } catch (RuntimeException e) {
@@ -131,6 +138,11 @@ public final class Responder implements DatagramHandler {
         }
 
         ServerSnapshot snap = snapshot.get();
+        if (snap != cachedSnapshot) {
+            cachedRootDelay = NtpShort.fromSeconds(snap.rootDelaySeconds());
+            cachedFuzzMask = fuzzMask(snap.precisionLog2());
+            cachedSnapshot = snap;
+        }
         long rxServed = snap.served(rxRealtimeNanos);
         int limit = clientLog.access(ClientLog.NTP, peer, rxServed);
         if (limit == ClientLog.DROP) {
@@ -183,7 +195,7 @@ public final class Responder implements DatagramHandler {
         out[1] = (byte) (stratum >= 16 ? 0 : stratum);
         out[2] = (byte) poll;
         out[3] = (byte) precision;
-        putInt(out, 4, NtpShort.fromSeconds(snap.rootDelaySeconds()));
+        putInt(out, 4, cachedRootDelay);
         double rootDispersion = snap.rootDispersionAt(rxServed);
         putInt(out, 8, NtpShort.fromSeconds(rootDispersion));
         putInt(out, 12, refId);
@@ -208,7 +220,7 @@ public final class Responder implements DatagramHandler {
         }
         long origin = interleaved ? reqRx : reqTx;
         putLong(out, 24, origin);
-        long fuzzMask = fuzzMask(precision);
+        long fuzzMask = cachedFuzzMask;
         long rx;
         long rxNtp = toNtp(rxServed);
         int tries = 0;
@@ -261,7 +273,41 @@ public final class Responder implements DatagramHandler {
         }
         if (kod) kodSent++;
         replied++;
+        // a basic response's transmit time may be read again just before it is sent; not an
+        // authenticated one (the MAC covers it), nor an interleaved one or one whose transmit
+        // time was saved for a later interleaved response
+        lastRestampable = !symmetric && !candidate;
         return length;
+    }
+
+    @Override
+    public boolean lastReplyRestampable() {
+        return lastRestampable;
+    }
+
+    /**
+     * Sets the transmit timestamp of a reply {@link #lastReplyRestampable()} allowed to the
+     * served time of {@code realtimeNanos}, fuzzed below the precision as {@link #handle} does
+     * (never equal to the receive or origin timestamp, lowest bit 0). Never throws.
+     */
+    @Override
+    public void restampTransmit(byte[] buffer, int offset, int length, long realtimeNanos) {
+        try {
+            if (length < 48 || offset < 0 || offset + 48 > buffer.length) return;
+            ServerSnapshot snap = snapshot.get();
+            long fuzzMask = snap == cachedSnapshot ? cachedFuzzMask : fuzzMask(snap.precisionLog2());
+            long origin = getLong(buffer, offset + 24);
+            long rx = getLong(buffer, offset + 32);
+            long txNtp = toNtp(snap.served(realtimeNanos));
+            long tx;
+            int tries = 0;
+            do {
+                tx = txNtp ^ (random.nextLong() & fuzzMask);
+            } while (tx != 0 && (tx == rx || tx == origin) && ++tries < 8);
+            putLong(buffer, offset + 40, tx & ~1L);
+        } catch (RuntimeException e) {
+            internalErrors++;
+        }
     }
 
     /**
@@ -304,8 +350,14 @@ public final class Responder implements DatagramHandler {
     }
 
     private static void putLong(byte[] b, int i, long v) {
-        putInt(b, i, (int) (v >>> 32));
-        putInt(b, i + 4, (int) v);
+        b[i] = (byte) (v >>> 56);
+        b[i + 1] = (byte) (v >>> 48);
+        b[i + 2] = (byte) (v >>> 40);
+        b[i + 3] = (byte) (v >>> 32);
+        b[i + 4] = (byte) (v >>> 24);
+        b[i + 5] = (byte) (v >>> 16);
+        b[i + 6] = (byte) (v >>> 8);
+        b[i + 7] = (byte) v;
     }
 
     private static long getLong(byte[] b, int i) {

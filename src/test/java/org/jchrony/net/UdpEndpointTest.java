@@ -193,6 +193,182 @@ class UdpEndpointTest {
         }
     }
 
+    /**
+     * Whole recvmmsg batches (the loop is held busy while the datagrams queue up), with requests
+     * of many lengths, some left unanswered so reply slots and request slots differ, from an IPv4
+     * and an IPv6 client at once: every answered request gets exactly its own reply, from the
+     * address it was sent to, and nothing else arrives.
+     */
+    @Test
+    void fullBatchesWithMixedLengthsAndSilentRequestsKeepEveryReplyWithItsRequest() throws Exception {
+        InetAddress lo4 = InetAddress.getByName("127.0.0.1");
+        InetAddress lo6 = InetAddress.getByName("::1");
+        IoEventLoopGroup one = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try (NtpServerSockets server = NtpServerSockets.open(one, List.of(lo4, lo6), 0, 1,
+                new UdpSocketOptions(false, null, 0, 1 << 20), recording(new LinkedBlockingQueue<>()));
+             DatagramSocket c4 = new DatagramSocket(new InetSocketAddress(lo4, 0));
+             DatagramSocket c6 = new DatagramSocket(new InetSocketAddress(lo6, 0))) {
+            for (DatagramSocket c : List.of(c4, c6)) {
+                c.setReceiveBufferSize(1 << 20);
+                c.setSoTimeout(2000);
+            }
+            c4.connect(lo4, server.port(lo4));
+            c6.connect(lo6, server.port(lo6));
+            // The kernel turns RX timestamping on for the whole machine lazily (from a work queue)
+            // when the first socket asks for it: wait until a request arrives stamped.
+            for (int tries = 0; tries < 200; tries++) {
+                long before = server.stats().withoutKernelTimestamp();
+                assertThat(roundTrip(c4, "warm")).isEqualTo("re:warm");
+                if (server.stats().withoutKernelTimestamp() == before) break;
+                Thread.sleep(10);
+            }
+            long settle = System.nanoTime() + 2_000_000_000L; // "replied" is counted after sendmmsg returns
+            while (server.stats().replied() < server.stats().received() && System.nanoTime() < settle) Thread.sleep(5);
+            UdpEndpoint.Stats base = server.stats();
+            int n = 3 * UdpEndpoint.BATCH + 7;
+            java.util.Set<String> expected4 = new java.util.HashSet<>();
+            java.util.Set<String> expected6 = new java.util.HashSet<>();
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            one.next().execute(() -> { // keep the loop busy so that full batches queue up
+                held.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < n; i++) {
+                String text = i % 5 == 3 ? "silent" : "m" + i + "-" + "x".repeat((i * 37) % 900);
+                byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+                DatagramSocket c = i % 2 == 0 ? c4 : c6;
+                c.send(new DatagramPacket(b, b.length));
+                if (!text.equals("silent")) (c == c4 ? expected4 : expected6).add("re:" + text);
+            }
+            release.countDown();
+            assertThat(receiveAll(c4, expected4.size())).containsExactlyInAnyOrderElementsOf(expected4);
+            assertThat(receiveAll(c6, expected6.size())).containsExactlyInAnyOrderElementsOf(expected6);
+            assertThat(server.stats().received() - base.received()).isEqualTo(n);
+            assertThat(server.stats().replied() - base.replied()).isEqualTo(expected4.size() + expected6.size());
+            assertThat(server.stats().withoutKernelTimestamp() - base.withoutKernelTimestamp()).isZero();
+        } finally {
+            one.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** The expected number of datagrams (2 s each at most), then whatever else arrives within 100 ms. */
+    private static List<String> receiveAll(DatagramSocket c, int expected) throws Exception {
+        List<String> got = new java.util.ArrayList<>();
+        c.setSoTimeout(2000);
+        while (true) {
+            if (got.size() >= expected) c.setSoTimeout(100);
+            DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+            try {
+                c.receive(p);
+            } catch (SocketTimeoutException e) {
+                return got;
+            }
+            got.add(new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** A handler per loop: made once per loop, called only on that loop's thread, for all its sockets. */
+    @Test
+    void handlerPerLoopIsMadeOncePerLoopAndCalledOnlyOnItsThread() throws Exception {
+        InetAddress lo4 = InetAddress.getByName("127.0.0.1");
+        InetAddress lo6 = InetAddress.getByName("::1");
+        java.util.Map<io.netty.channel.IoEventLoop, java.util.Set<String>> threadsPerLoop = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger offLoop = new java.util.concurrent.atomic.AtomicInteger();
+        try (NtpServerSockets server = NtpServerSockets.open(group, List.of(lo4, lo6), 0, 2,
+                UdpSocketOptions.DEFAULT, loop -> {
+                    made.incrementAndGet();
+                    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    threadsPerLoop.put(loop, threads);
+                    DatagramHandler echo = recording(new LinkedBlockingQueue<>());
+                    return (in, len, peer, rx, out) -> {
+                        if (!loop.inEventLoop()) offLoop.incrementAndGet();
+                        threads.add(Thread.currentThread().getName());
+                        return echo.handle(in, len, peer, rx, out);
+                    };
+                })) {
+            assertThat(server.endpoints()).hasSize(4);
+            assertThat(made.get()).isEqualTo(2); // two loops in the group, two sockets on each
+            for (InetAddress a : List.of(lo4, lo6)) {
+                for (int i = 0; i < 40; i++) { // new source ports: SO_REUSEPORT spreads them over both sockets
+                    try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(a, 0))) {
+                        c.setSoTimeout(2000);
+                        c.connect(a, server.port(a));
+                        assertThat(roundTrip(c, "q" + i)).isEqualTo("re:q" + i);
+                    }
+                }
+            }
+            assertThat(offLoop.get()).isZero();
+            assertThat(threadsPerLoop.values()).allSatisfy(t -> assertThat(t.size()).isLessThanOrEqualTo(1));
+            assertThat(threadsPerLoop.values().stream().mapToInt(java.util.Set::size).sum()).isEqualTo(2);
+        }
+    }
+
+    /** With re-stamping on, a TransmitStamping handler's replies get a clock read taken after the handler ran. */
+    @Test
+    void restampableRepliesGetAClockReadTakenJustBeforeSending() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        final class Stamper implements DatagramHandler, org.jchrony.server.TransmitStamping {
+            boolean restampable;
+            @Override
+            public int handle(byte[] in, int len, PeerAddress peer, long rx, byte[] out) {
+                restampable = in[0] == 'r';
+                java.util.Arrays.fill(out, 0, 16, (byte) 0);
+                long own = nowNanos();
+                for (int i = 0; i < 8; i++) out[i] = (byte) (own >>> (56 - 8 * i)); // handler's own time
+                out[16] = in[0];
+                return 17;
+            }
+            @Override
+            public boolean lastReplyRestampable() {
+                return restampable;
+            }
+            @Override
+            public void restampTransmit(byte[] buffer, int offset, int length, long realtimeNanos) {
+                for (int i = 0; i < 8; i++) buffer[offset + 8 + i] = (byte) (realtimeNanos >>> (56 - 8 * i));
+            }
+        }
+        try (UdpSocket s = UdpSocket.open(lo, 0, UdpSocketOptions.DEFAULT);
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            UdpEndpoint ep = UdpEndpoint.open(group.next(), s, new Stamper(), UdpEndpoint.BATCH, true);
+            try {
+                client.setSoTimeout(2000);
+                client.connect(lo, s.localPort());
+                for (String kind : List.of("r", "n")) {
+                    client.send(new DatagramPacket(kind.getBytes(StandardCharsets.ISO_8859_1), 1));
+                    DatagramPacket p = new DatagramPacket(new byte[64], 64);
+                    client.receive(p);
+                    byte[] b = p.getData();
+                    assertThat(p.getLength()).isEqualTo(17);
+                    assertThat((char) b[16]).isEqualTo(kind.charAt(0));
+                    long own = java.nio.ByteBuffer.wrap(b, 0, 8).getLong();
+                    long stamp = java.nio.ByteBuffer.wrap(b, 8, 8).getLong();
+                    if (kind.equals("r")) {
+                        assertThat(stamp).isGreaterThanOrEqualTo(own).isLessThan(own + 1_000_000_000L);
+                    } else {
+                        assertThat(stamp).isZero();
+                    }
+                }
+            } finally {
+                ep.close();
+            }
+        }
+    }
+
+    @Test
+    void defaultLoopsLeaveOneProcessorForTheKernel() {
+        assertThat(NtpServerSockets.defaultSocketsPerAddress(1)).isEqualTo(1);
+        assertThat(NtpServerSockets.defaultSocketsPerAddress(2)).isEqualTo(1);
+        assertThat(NtpServerSockets.defaultSocketsPerAddress(8)).isEqualTo(7);
+        assertThat(NtpServerSockets.defaultSocketsPerAddress()).isPositive();
+    }
+
     @Test
     void bindFailuresNameAddressAndPort() throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");

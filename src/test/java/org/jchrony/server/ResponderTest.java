@@ -68,6 +68,41 @@ class ResponderTest {
         assertThat(getLong(out, 40) & 1).isZero();
     }
 
+    /** A basic reply's transmit timestamp can be read again just before sending (TransmitStamping). */
+    @Test
+    void basicRepliesCanBeRestampedJustBeforeSending() {
+        ServerSnapshot snap = ServerSnapshot.localStratum(10, -26).withCorrection(0.5, T0 - 100 * SEC, 10e-6);
+        Responder r = responder(snap);
+        now = T0 + 30_000;
+        assertThat(r.handle(request(4, 3, 6, 0), 48, peer, T0, out)).isEqualTo(48);
+        assertThat(r.lastReplyRestampable()).isTrue();
+        byte[] before = java.util.Arrays.copyOf(out, 48);
+        byte[] buf = new byte[200];
+        System.arraycopy(out, 0, buf, 100, 48);
+        long later = T0 + 80_000; // 50 us after the responder's own clock read
+        r.restampTransmit(buf, 100, 48, later);
+        assertThat(java.util.Arrays.copyOfRange(buf, 100, 140)).containsExactly(java.util.Arrays.copyOf(before, 40));
+        long tx = getLong(buf, 140);
+        assertThat(seconds(tx, later)).isCloseTo(0.5 + 100 * 10e-6, org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(tx & 1).isZero();
+        assertThat(tx).isNotEqualTo(getLong(buf, 132)).isNotEqualTo(getLong(buf, 124));
+        assertThat(Long.compareUnsigned(tx, getLong(before, 40))).isPositive();
+        // a dropped request leaves nothing to re-stamp
+        assertThat(r.handle(request(4, 5, 6, 0), 48, peer, T0, out)).isZero();
+        assertThat(r.lastReplyRestampable()).isFalse();
+    }
+
+    /** Requests that may be answered interleaved later keep the transmit time the responder saved. */
+    @Test
+    void interleavedCandidatesAreNotRestamped() {
+        Responder r = responder(ServerSnapshot.localStratum(10, -26));
+        byte[] req = request(4, 3, 6, 0);
+        req[31] = 1; // origin with lowest bit 1 (one of our receive timestamps), receive != transmit
+        req[39] = 5;
+        assertThat(r.handle(req, 48, peer, T0, out)).isEqualTo(48);
+        assertThat(r.lastReplyRestampable()).isFalse();
+    }
+
     @Test
     void rootDispersionGrowsSinceTheReferenceUpdate() {
         ServerSnapshot snap = ServerSnapshot.synchronised(0, 3, 0xC0000201, T0 - 1000 * SEC, 0.010, 0.001, 15e-6, -24);
