@@ -63,8 +63,11 @@ final class OracleSupport {
                 s.send(new DatagramPacket(p.request(), p.request().length, InetAddress.getByName(server), port));
             }
             Thread.sleep(waitMillis);
+            // A late reply (a loaded machine) still counts: the probes share one deadline, so the
+            // silent ones together cost at most 4 x waitMillis more.
+            long deadline = System.nanoTime() + 4L * waitMillis * 1_000_000L;
             for (DatagramSocket s : sockets) {
-                s.setSoTimeout(5);
+                s.setSoTimeout((int) Math.max(5, (deadline - System.nanoTime()) / 1_000_000L));
                 byte[] buf = new byte[2048];
                 DatagramPacket dp = new DatagramPacket(buf, buf.length);
                 try {
