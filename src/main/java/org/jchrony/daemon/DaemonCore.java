@@ -245,9 +245,13 @@ final class DaemonCore implements AutoCloseable {
         }
         // One Responder per server loop thread (it keeps per-thread scratch state); all share
         // the snapshot, access list and client log.
+        // NTS server (ntsserverkey/ntsservercert): NTS-KE on its own loop, NTS checks in each responder
+        NtsService nts = NtsService.start(cfg, clientLog, realtime, bindAddresses(cfg.bindAddress4(), cfg.bindAddress6()),
+                cfg.ntpPort() != 0 && !opts.oneShot());
+        if (nts != null) opened.add(nts);
         ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
                 () -> new Responder(snapshots, realtime, ntpAccess, clientLog, keys.threadConfinedView(),
-                        new java.util.SplittableRandom(random.nextLong())));
+                        new java.util.SplittableRandom(random.nextLong()), nts == null ? null : nts.newNtpServer()));
         org.jchrony.server.DatagramHandler serve = (in, len, peer, rx, out) -> perLoop.get().handle(in, len, peer, rx, out);
         if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
