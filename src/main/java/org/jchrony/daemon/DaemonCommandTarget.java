@@ -235,6 +235,11 @@ final class DaemonCommandTarget implements CommandTarget {
     public Optional<AuthDataReport> authData(IpAddr address) {
         return find(address).map(s -> {
             org.jchrony.source.AuthData a = s.authData();
+            var n = a.nts();
+            if (n != null) {
+                return new AuthDataReport(a.mode(), a.keyType(), a.keyId(), a.keyLengthBits(), n.keAttempts(),
+                        n.lastKeAgoSeconds(), n.cookies(), n.cookieLength(), n.naks());
+            }
             return new AuthDataReport(a.mode(), a.keyType(), a.keyId(), a.keyLengthBits(), 0, -1, 0, 0, 0);
         });
     }

@@ -93,6 +93,7 @@ final class DaemonCore implements AutoCloseable {
     private NtpServerSockets ntpSockets;
     private SdNotify notify;
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
+    private org.jchrony.net.NtsKeClient ntsKeClient;
     private org.jchrony.clock.LeapSecondSetup leap;
     /** The sources read from sourcedir files, as (type, name, options) keys, for `reload sources`. */
     private java.util.Set<SourceKey> sourceDirSources = new java.util.LinkedHashSet<>();
@@ -457,8 +458,25 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void addSource(Directive.NtpSource s) {
-        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()).withAuth(org.jchrony.auth.SourceAuth.of(
-                s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
+        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()).withAuth(s.options().nts() ? ntsAuth(s)
+                : org.jchrony.auth.SourceAuth.of(s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
+    }
+
+    /** NTS client for {@code server NAME nts}: NTS-KE on the core loop with the trusted certificates. */
+    private org.jchrony.auth.SourceAuth ntsAuth(Directive.NtpSource s) {
+        if (ntsKeClient == null) {
+            try {
+                var nts = cfg.nts();
+                ntsKeClient = new org.jchrony.net.NtsKeClient(coreGroup, org.jchrony.nts.NtsTls.clientContext(
+                        nts.trustedCerts().stream().map(t -> Path.of(t.path())).toList(), nts.noSystemCert()));
+            } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+                // never unauthenticated: the source stays NTS and cannot get keys
+                LOG.error("Could not load NTS trusted certificates : {}", e.getMessage());
+            }
+        }
+        if (s.type() == Directive.SourceType.POOL) LOG.warn("nts on a pool is not supported by jchronyd: {} shares one NTS session", s.name());
+        return org.jchrony.auth.SourceAuth.nts(new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
+                cfg.nts().refreshSeconds(), random));
     }
 
     private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {

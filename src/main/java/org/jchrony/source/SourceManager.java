@@ -202,8 +202,18 @@ public final class SourceManager {
      */
     public boolean onResponse(byte[] buf, int off, int len, long rxRawNanos, SourceAddress from) {
         NtpSource s = byAddress.get(from);
+        if (s == null) s = ntsSourceAt(from);
         if (s == null) return false;
         return s.handleResponse(buf, off, len, rxRawNanos);
+    }
+
+    /** An NTS source whose NTP port (given by its NTS-KE server) is {@code from}'s port. */
+    private NtpSource ntsSourceAt(SourceAddress from) {
+        for (NtpSource c : byAddress.values()) {
+            var auth = c.options().auth();
+            if (auth.isNts() && c.address().equals(from.address()) && auth.nts().ntpPort() == from.port()) return c;
+        }
+        return null;
     }
 
     public List<NtpSource> sourceList() {

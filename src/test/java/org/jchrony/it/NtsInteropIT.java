@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li>real chronyd, {@code server localhost nts ntsport P} trusting the test CA, follows bin/jchronyd
  *     serving NTS ({@code ntsserverkey}/{@code ntsservercert}): NTS-KE, then authenticated NTP;</li>
+ * <li>bin/jchronyd, {@code server localhost nts ntsport P} with {@code ntstrustedcerts}, follows real
+ *     chronyd serving NTS; its chronyc authdata shows the NTS session as chronyd's does;</li>
  * </ul>
  */
 class NtsInteropIT {
@@ -38,6 +40,28 @@ class NtsInteropIT {
             assertThat(authdata).as(authdata).containsPattern("127\\.0\\.0\\.1 +NTS +1 +15 +256 ");
             assertThat(j.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1")
                     .containsPattern("Authenticated NTP packets *: *[1-9]");
+        }
+    }
+
+    @Test
+    void jchronydFollowsRealChronydOverNts(@TempDir Path dir) throws Exception {
+        RealChronyd.assumeInstalled();
+        TestCa ca = TestCa.create(dir);
+        int ntsPort = FreePorts.tcp();
+        try (RealChronyd ref = RealChronyd.start(List.of("allow 127.0.0.1", "local stratum 3",
+                "ntsserverkey " + ca.serverKey(), "ntsservercert " + ca.serverChain(), "ntsport " + ntsPort,
+                "ntsdumpdir " + dir));
+             RunningJchronyd j = RunningJchronyd.start(List.of("ntstrustedcerts " + ca.caCert(), "nosystemcert",
+                     "server localhost nts ntsport " + ntsPort + " minpoll -2 maxpoll -2 iburst"))) {
+            String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+            assertThat(ntpdata).as(j.log() + "\n----\n" + ref.log()).contains("Authenticated   : Yes").containsPattern(GOOD)
+                    .contains("NTP tests       : 111 111 1111");
+            String authdata = j.chronyc("-n", "authdata");
+            // Name/IP, Mode, KeyID, Type, KLen, Last, Atmp, NAK, Cook, CLen
+            assertThat(authdata).as(authdata).containsPattern("127\\.0\\.0\\.1 +NTS +1 +15 +256 +[0-9]+ +0 +0 +[1-8] +[0-9]+");
+            assertThat(ref.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1")
+                    .containsPattern("Authenticated NTP packets *: *[1-9]");
+            assertThat(j.chronyc("-n", "sources")).containsPattern("\\^[*+] 127\\.0\\.0\\.1");
         }
     }
 }

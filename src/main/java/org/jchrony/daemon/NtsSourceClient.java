@@ -1,0 +1,111 @@
+package org.jchrony.daemon;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jchrony.auth.NtsAuthenticator;
+import org.jchrony.core.TimeSource;
+import org.jchrony.net.NtsKeClient;
+import org.jchrony.nts.NtsClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * NTS for one {@code server ... nts} source, as chronyd's client: NTS-KE with the source's
+ * address on {@code ntsport} (certificate checked for the source's name) when there are no keys
+ * or cookies, after an NTS NAK, or when the keys are older than {@code ntsrefresh}; failed
+ * attempts back off (2 s doubling up to 1024 s... chronyd waits similarly before retrying). An
+ * NTPv4 Server record naming another host is logged and not followed (the source's address is
+ * used). Core thread only.
+ */
+final class NtsSourceClient implements NtsAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger("chronyd");
+    private static final long SECOND = 1_000_000_000L;
+
+    private final String name;
+    private final int kePort;
+    private final NtsKeClient ke;
+    private final TimeSource time;
+    private final long refreshNanos;
+    private final NtsClientSession session;
+    private final List<Runnable> waiting = new ArrayList<>();
+
+    private boolean running;
+    private long retryAtNanos;
+    private int attempts;
+    private long sessions;
+    private long lastKeNanos;
+    private int failures;
+
+    NtsSourceClient(String name, int kePort, NtsKeClient ke, TimeSource time, long refreshSeconds, RandomGenerator random) {
+        this.name = name;
+        this.kePort = kePort;
+        this.ke = ke;
+        this.time = time;
+        this.refreshNanos = refreshSeconds * SECOND;
+        this.session = new NtsClientSession(random);
+    }
+
+    @Override
+    public boolean prepare(InetAddress address, Runnable onReady) {
+        long now = time.realtimeNanos();
+        if (session.ready() && refreshNanos > 0 && lastKeNanos != 0 && now - lastKeNanos > refreshNanos) session.reset();
+        if (session.ready()) return true;
+        if (!waiting.contains(onReady)) waiting.add(onReady);
+        if (running || now < retryAtNanos || ke == null) return false;
+        running = true;
+        attempts++;
+        ke.exchange(address, name, kePort, NtsClientSession.keRequest(), r -> {
+            running = false;
+            String failure = switch (r) {
+                case NtsKeClient.Result.Failure f -> f.reason();
+                case NtsKeClient.Result.Response resp -> session.acceptKeResponse(resp.records(), resp.exporter()).orElse(null);
+            };
+            long t = time.realtimeNanos();
+            if (failure != null) {
+                failures++;
+                retryAtNanos = t + Math.min(1024L, 1L << Math.min(10, failures)) * SECOND;
+                LOG.warn("NTS-KE with {} ({}:{}) failed : {}", name, address.getHostAddress(), kePort, failure);
+                return;
+            }
+            failures = 0;
+            attempts = 0;
+            sessions++;
+            lastKeNanos = t;
+            if (session.ntpServer() != null) {
+                LOG.warn("NTS-KE server {} named NTP server {}, which is not supported; using {}", name, session.ntpServer(),
+                        address.getHostAddress());
+            }
+            List<Runnable> ready = List.copyOf(waiting);
+            waiting.clear();
+            ready.forEach(Runnable::run);
+        });
+        return false;
+    }
+
+    @Override
+    public int ntpPort() {
+        return session.ntpPort();
+    }
+
+    @Override
+    public int appendRequest(byte[] buf, int length) {
+        return session.appendRequest(buf, length);
+    }
+
+    @Override
+    public int checkResponse(byte[] buf, int off, int len) {
+        return switch (session.checkResponse(buf, off, len)) {
+            case NtsClientSession.OK -> OK;
+            case NtsClientSession.NAK -> NAK;
+            default -> BAD;
+        };
+    }
+
+    @Override
+    public Report report() {
+        long ago = lastKeNanos == 0 ? -1 : Math.max(0, (time.realtimeNanos() - lastKeNanos) / SECOND);
+        return new Report(sessions, attempts, ago, session.cookies(), session.cookieLength(), (int) session.naks());
+    }
+}
