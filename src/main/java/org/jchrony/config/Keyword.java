@@ -20,7 +20,7 @@ public enum Keyword {
     // ---- name ---------------- support ------------------------------
     ACQUISITIONPORT("acquisitionport", Support.IMPLEMENTED),
     ALLOW("allow", Support.IMPLEMENTED),
-    AUTHSELECTMODE("authselectmode", Support.NOT_IMPLEMENTED),
+    AUTHSELECTMODE("authselectmode", Support.IMPLEMENTED),
     BINDACQADDRESS("bindacqaddress", Support.IMPLEMENTED),
     BINDACQDEVICE("bindacqdevice", Support.IMPLEMENTED),
     BINDADDRESS("bindaddress", Support.IMPLEMENTED),

@@ -201,6 +201,7 @@ final class DaemonCore implements AutoCloseable {
         var followed = new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual);
         sources = new SourceManager(followed, scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
+        sources.setAuthSelectMode(org.jchrony.discipline.AuthSelectPolicy.Mode.valueOf(cfg.authSelectMode().name()));
         logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
         opened.add(logs);
         clockChanges = org.jchrony.logs.ClockChangeReporter.forConfig(cfg.logChangeSeconds(), cfg.mailOnChange());

@@ -76,6 +76,8 @@ public final class NtpSource implements SelectableSource {
 
     private final String name;
     private final SourceAddress address;
+    /** noselect/require/trust after authselectmode (null: as configured). */
+    private org.jchrony.discipline.AuthSelectPolicy.Options selectOptions;
     /** Room for an NTS request: header, unique id, cookie, placeholders, authenticator (chronyd parses up to 1096 bytes). */
     private static final int NTS_REQUEST_BUFFER = 1100;
     private final Kind kind;
@@ -575,11 +577,17 @@ public final class NtpSource implements SelectableSource {
 
     @Override public boolean prefer() { return opts.prefer(); }
 
-    @Override public boolean noselect() { return opts.noselect(); }
+    @Override public boolean noselect() { return selectOptions == null ? opts.noselect() : selectOptions.noselect(); }
 
-    @Override public boolean trust() { return opts.trust(); }
+    @Override public boolean trust() { return selectOptions == null ? opts.trust() : selectOptions.trust(); }
 
-    @Override public boolean require() { return opts.require(); }
+    @Override public boolean require() { return selectOptions == null ? opts.require() : selectOptions.require(); }
+
+    /** Whether requests are authenticated ({@code key} or {@code nts}), for {@code authselectmode}. */
+    public boolean authenticated() { return opts.auth().enabled() || opts.auth().isNts(); }
+
+    /** The selection options {@code authselectmode} gives this source (null: the configured ones). */
+    public void setSelectOptions(org.jchrony.discipline.AuthSelectPolicy.Options effective) { selectOptions = effective; }
 
     @Override public int minStratum() { return opts.minStratum(); }
 
