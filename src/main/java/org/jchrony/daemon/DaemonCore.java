@@ -476,8 +476,10 @@ final class DaemonCore implements AutoCloseable {
             }
         }
         if (s.type() == Directive.SourceType.POOL) LOG.warn("nts on a pool is not supported by jchronyd: {} shares one NTS session", s.name());
-        return org.jchrony.auth.SourceAuth.nts(new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
-                cfg.nts().refreshSeconds(), random));
+        NtsSourceClient client = new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
+                cfg.nts().refreshSeconds(), random, cfg.nts().dumpDir().filter(d -> !d.isEmpty()).map(Path::of).orElse(null));
+        opened.add(client::save);
+        return org.jchrony.auth.SourceAuth.nts(client);
     }
 
     private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {

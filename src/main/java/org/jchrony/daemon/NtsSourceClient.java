@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * or cookies, after an NTS NAK, or when the keys are older than {@code ntsrefresh}; failed
  * attempts back off (2 s doubling up to 1024 s... chronyd waits similarly before retrying). An
  * NTPv4 Server record naming another host is logged and not followed (the source's address is
- * used). Core thread only.
+ * used). With {@code ntsdumpdir} the keys and cookies are kept across restarts ({@link #save()} at
+ * exit, read at start), so a restart needs no NTS-KE. Core thread only.
  */
 final class NtsSourceClient implements NtsAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger("chronyd");
@@ -38,13 +39,57 @@ final class NtsSourceClient implements NtsAuthenticator {
     private long lastKeNanos;
     private int failures;
 
-    NtsSourceClient(String name, int kePort, NtsKeClient ke, TimeSource time, long refreshSeconds, RandomGenerator random) {
+    private final java.nio.file.Path dumpFile;
+
+    /**
+     * @param dumpDir {@code ntsdumpdir}, or null: keys and cookies are read from it at start (if
+     *                not older than {@code ntsrefresh}) and written by {@link #save()}
+     */
+    NtsSourceClient(String name, int kePort, NtsKeClient ke, TimeSource time, long refreshSeconds, RandomGenerator random,
+            java.nio.file.Path dumpDir) {
+        this.dumpFile = dumpDir == null ? null
+                : dumpDir.resolve("jchrony-nts-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kePort);
         this.name = name;
         this.kePort = kePort;
         this.ke = ke;
         this.time = time;
         this.refreshNanos = refreshSeconds * SECOND;
         this.session = new NtsClientSession(random);
+        load();
+    }
+
+    private void load() {
+        if (dumpFile == null || !java.nio.file.Files.isRegularFile(dumpFile)) return;
+        try {
+            session.restore(java.nio.file.Files.readString(dumpFile)).ifPresent(v -> {
+                lastKeNanos = v[0];
+                sessions = v[1];
+                if (refreshNanos > 0 && time.realtimeNanos() - lastKeNanos > refreshNanos) session.reset();
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("Could not read {} : {}", dumpFile, e.toString());
+        }
+    }
+
+    /** Writes the keys and remaining cookies to {@code ntsdumpdir} (at exit, as chronyd), or removes a stale file. */
+    void save() {
+        if (dumpFile == null) return;
+        try {
+            String text = session.dump(lastKeNanos, sessions);
+            if (text == null) {
+                java.nio.file.Files.deleteIfExists(dumpFile);
+                return;
+            }
+            java.nio.file.Path tmp = dumpFile.resolveSibling(dumpFile.getFileName() + ".tmp");
+            java.nio.file.Files.deleteIfExists(tmp);
+            java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(tmp, text);
+            java.nio.file.Files.move(tmp, dumpFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Could not save NTS cookies to {} : {}", dumpFile, e.getMessage());
+        }
     }
 
     @Override

@@ -114,6 +114,58 @@ public final class NtsClientSession {
         return Optional.empty();
     }
 
+    private static final String DUMP_HEADER = "jchrony NTS client 1";
+
+    /**
+     * The session as text for {@code ntsdumpdir} (keys, NTP server and port, cookies), or null
+     * when there is nothing worth keeping. {@code extra} is saved with it (the daemon's NTS-KE
+     * time and session number).
+     */
+    public String dump(long extra1, long extra2) {
+        if (!ready()) return null;
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        StringBuilder sb = new StringBuilder(DUMP_HEADER).append('\n');
+        sb.append(extra1).append(' ').append(extra2).append(' ').append(ntpPort).append(' ')
+                .append(ntpServer == null ? "-" : hex.formatHex(ntpServer.getBytes(StandardCharsets.UTF_8))).append('\n');
+        sb.append(hex.formatHex(c2s)).append(' ').append(hex.formatHex(s2c)).append('\n');
+        for (byte[] c : cookies) sb.append(hex.formatHex(c)).append('\n');
+        return sb.toString();
+    }
+
+    /** Restores a {@link #dump}; returns the two extra values, or empty (session unchanged) if malformed. */
+    public Optional<long[]> restore(String text) {
+        try {
+            String[] lines = text.split("\n");
+            if (lines.length < 4 || !lines[0].equals(DUMP_HEADER)) return Optional.empty();
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            String[] w = lines[1].split(" ");
+            String[] k = lines[2].split(" ");
+            byte[] a = hex.parseHex(k[0]);
+            byte[] b = hex.parseHex(k[1]);
+            if (w.length != 4 || a.length != AesSiv.KEY_LENGTH || b.length != AesSiv.KEY_LENGTH) return Optional.empty();
+            Deque<byte[]> got = new ArrayDeque<>();
+            for (int i = 3; i < lines.length && got.size() < MAX_COOKIES; i++) {
+                if (lines[i].isBlank()) continue;
+                byte[] c = hex.parseHex(lines[i].trim());
+                if (c.length == 0 || c.length > 4096) return Optional.empty();
+                got.add(c);
+            }
+            if (got.isEmpty()) return Optional.empty();
+            int port = Integer.parseInt(w[2]);
+            if (port < 1 || port > 65535) return Optional.empty();
+            reset();
+            c2s = a;
+            s2c = b;
+            cookies.addAll(got);
+            lastCookieLength = got.peekLast().length;
+            ntpPort = port;
+            ntpServer = w[3].equals("-") ? null : new String(hex.parseHex(w[3]), StandardCharsets.UTF_8);
+            return Optional.of(new long[] {Long.parseLong(w[0]), Long.parseLong(w[1])});
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Forgets keys and cookies (a NAK, or before a new NTS-KE). */
     public void reset() {
         c2s = null;

@@ -161,4 +161,31 @@ class NtsInteropIT {
             }
         }
     }
+
+    @Test
+    void clientKeysAndCookiesSurviveARestartWithNtsdumpdir(@TempDir Path dir) throws Exception {
+        RealChronyd.assumeInstalled();
+        TestCa ca = TestCa.create(dir);
+        int ntsPort = FreePorts.tcp();
+        Path dump = java.nio.file.Files.createDirectory(dir.resolve("dump"));
+        List<String> client = List.of("ntstrustedcerts " + ca.caCert(), "nosystemcert", "ntsdumpdir " + dump,
+                "server localhost nts ntsport " + ntsPort + " minpoll -2 maxpoll -2 iburst");
+        try (RealChronyd ref = RealChronyd.start(List.of("allow 127.0.0.1", "local stratum 3",
+                "ntsserverkey " + ca.serverKey(), "ntsservercert " + ca.serverChain(), "ntsport " + ntsPort))) {
+            try (RunningJchronyd j = RunningJchronyd.start(client)) {
+                String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+                assertThat(ntpdata).as(j.log()).containsPattern(GOOD);
+            }
+            try (var files = java.nio.file.Files.list(dump)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("jchrony-nts-localhost-" + ntsPort);
+            }
+            try (RunningJchronyd j = RunningJchronyd.start(client)) {
+                String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+                assertThat(ntpdata).as(j.log()).contains("Authenticated   : Yes").containsPattern(GOOD);
+                // no second NTS-KE: the restored session is number 1, done before the restart
+                assertThat(j.chronyc("-n", "authdata")).containsPattern("127\\.0\\.0\\.1 +NTS +1 +15 +256 ");
+            }
+            assertThat(ref.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1\n");
+        }
+    }
 }
