@@ -93,7 +93,8 @@ final class DaemonCore implements AutoCloseable {
     private NtpServerSockets ntpSockets;
     private SdNotify notify;
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
-    private org.jchrony.net.NtsKeClient ntsKeClient;
+    /** NTS-KE clients by trusted certificate set (certset). */
+    private final java.util.Map<Long, org.jchrony.net.NtsKeClient> ntsKeClients = new java.util.HashMap<>();
     private org.jchrony.clock.LeapSecondSetup leap;
     /** The sources read from sourcedir files, as (type, name, options) keys, for `reload sources`. */
     private java.util.Set<SourceKey> sourceDirSources = new java.util.LinkedHashSet<>();
@@ -463,13 +464,21 @@ final class DaemonCore implements AutoCloseable {
                 : org.jchrony.auth.SourceAuth.of(s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
     }
 
-    /** NTS client for {@code server NAME nts}: NTS-KE on the core loop with the trusted certificates. */
+    /**
+     * NTS client for {@code server NAME nts}: NTS-KE on the core loop, the server's certificate
+     * checked against the source's {@code certset} (set 0 also holds the system's CAs unless
+     * {@code nosystemcert}).
+     */
     private org.jchrony.auth.SourceAuth ntsAuth(Directive.NtpSource s) {
+        long set = s.options().certSet();
+        org.jchrony.net.NtsKeClient ntsKeClient = ntsKeClients.get(set);
         if (ntsKeClient == null) {
             try {
                 var nts = cfg.nts();
                 ntsKeClient = new org.jchrony.net.NtsKeClient(coreGroup, org.jchrony.nts.NtsTls.clientContext(
-                        nts.trustedCerts().stream().map(t -> Path.of(t.path())).toList(), nts.noSystemCert()));
+                        nts.trustedCerts().stream().filter(t -> t.setId() == set).map(t -> Path.of(t.path())).toList(),
+                        nts.noSystemCert() || set != 0));
+                ntsKeClients.put(set, ntsKeClient);
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 // never unauthenticated: the source stays NTS and cannot get keys
                 LOG.error("Could not load NTS trusted certificates : {}", e.getMessage());

@@ -188,4 +188,27 @@ class NtsInteropIT {
             assertThat(ref.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1\n");
         }
     }
+
+    @Test
+    void certsetChoosesTheTrustedCertificates(@TempDir Path dir) throws Exception {
+        RealChronyd.assumeInstalled();
+        TestCa ca = TestCa.create(dir);
+        int ntsPort = FreePorts.tcp();
+        try (RealChronyd ref = RealChronyd.start(List.of("allow 127.0.0.1", "local stratum 3",
+                "ntsserverkey " + ca.serverKey(), "ntsservercert " + ca.serverChain(), "ntsport " + ntsPort))) {
+            // the test CA is in set 1: a source using set 1 trusts the server
+            try (RunningJchronyd j = RunningJchronyd.start(List.of("ntstrustedcerts 1 " + ca.caCert(), "nosystemcert",
+                    "server localhost nts ntsport " + ntsPort + " certset 1 minpoll -2 maxpoll -2 iburst"))) {
+                String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+                assertThat(ntpdata).as(j.log()).contains("Authenticated   : Yes").containsPattern(GOOD);
+            }
+            // a source using the default set 0 (no system CAs) does not, and sends no NTP request
+            try (RunningJchronyd j = RunningJchronyd.start(List.of("ntstrustedcerts 1 " + ca.caCert(), "nosystemcert",
+                    "server localhost nts ntsport " + ntsPort + " minpoll -2 maxpoll -2 iburst"))) {
+                String log = AuthInteropIT.await(j::log, t -> t.contains("NTS-KE with localhost"), 15);
+                assertThat(log).contains("NTS-KE with localhost (127.0.0.1:" + ntsPort + ") failed");
+                assertThat(j.chronyc("-n", "authdata")).containsPattern("127\\.0\\.0\\.1 +NTS +0 +15 +256 +- +[1-9]");
+            }
+        }
+    }
 }
