@@ -195,4 +195,33 @@ class NtsKeServerTest {
         var m = (NtsKeRecord.Scan.Message) NtsKeRecord.scan(got, got.length);
         assertThat(m.records().stream().filter(r -> r.type() == NtsKeRecord.NEW_COOKIE)).hasSize(8);
     }
+
+    @Test
+    void ntsratelimitRefusesAClientThatConnectsTooOften() throws Exception {
+        ClientLog log = new ClientLog(null, new org.jchrony.server.RateLimit(6, 2, 4, 0), null, false, 524288,
+                new SplittableRandom(8));
+        SSLContext tls = NtsTls.serverContext(List.of(ca.serverChain()), List.of(ca.serverKey()));
+        NtsKeServer limited = NtsKeServer.open(group, List.of(InetAddress.getLoopbackAddress()), 0, tls,
+                () -> new NtsKeServerExchange(new NtsCookies(keys, new SplittableRandom(2)), 123, null),
+                log, () -> System.currentTimeMillis() * 1_000_000L, 100);
+        try {
+            int p = limited.ports().getFirst();
+            for (int i = 0; i < 40; i++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p)) {
+                    s.setSoLinger(true, 0);
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (limited.counters().accepted() + limited.counters().refused() < 40 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            var c = limited.counters();
+            assertThat(c.accepted() + c.refused()).isEqualTo(40);
+            assertThat(c.accepted()).isBetween(2L, 15L); // the burst, plus the 1-in-16 leak
+            assertThat(log.serverStats().ntsKeHits()).isEqualTo(40);
+            assertThat(log.serverStats().ntsKeDrops()).isEqualTo(c.refused());
+        } finally {
+            limited.close();
+        }
+    }
 }
