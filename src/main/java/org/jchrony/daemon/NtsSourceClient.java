@@ -118,7 +118,8 @@ final class NtsSourceClient implements NtsAuthenticator {
             attempts = 0;
             sessions++;
             lastKeNanos = t;
-            if (session.ntpServer() != null) {
+            String named = session.ntpServer();
+            if (named != null && !named.equalsIgnoreCase(name) && !named.equals(address.getHostAddress())) {
                 LOG.warn("NTS-KE server {} named NTP server {}, which is not supported; using {}", name, session.ntpServer(),
                         address.getHostAddress());
             }
