@@ -26,6 +26,14 @@ public interface NtsAuthenticator {
     /** {@link #OK} (authentic), {@link #NAK} (NTS NAK: new NTS-KE before the next request) or {@link #BAD}. */
     int checkResponse(byte[] buf, int off, int len);
 
+    /**
+     * An authenticator with the same settings and no session, for another member of a pool
+     * (each server has its own keys and cookies).
+     */
+    default NtsAuthenticator forAnotherServer() {
+        return this;
+    }
+
     /** chronyc authdata fields. */
     Report report();
 

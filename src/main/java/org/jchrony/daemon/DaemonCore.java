@@ -246,12 +246,12 @@ final class DaemonCore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DaemonException(e.getMessage());
         }
-        // One Responder per server loop thread (it keeps per-thread scratch state); all share
-        // the snapshot, access list and client log.
         // NTS server (ntsserverkey/ntsservercert): NTS-KE on its own loop, NTS checks in each responder
         NtsService nts = NtsService.start(cfg, clientLog, realtime, bindAddresses(cfg.bindAddress4(), cfg.bindAddress6()),
                 cfg.ntpPort() != 0 && !opts.oneShot());
         if (nts != null) opened.add(nts);
+        // One Responder per server loop thread (it keeps per-thread scratch state); all share
+        // the snapshot, access list and client log.
         ThreadLocal<Responder> perLoop = ThreadLocal.withInitial(
                 () -> new Responder(snapshots, realtime, ntpAccess, clientLog, keys.threadConfinedView(),
                         new java.util.SplittableRandom(random.nextLong()), nts == null ? null : nts.newNtpServer()));
@@ -484,7 +484,6 @@ final class DaemonCore implements AutoCloseable {
                 LOG.error("Could not load NTS trusted certificates : {}", e.getMessage());
             }
         }
-        if (s.type() == Directive.SourceType.POOL) LOG.warn("nts on a pool is not supported by jchronyd: {} shares one NTS session", s.name());
         NtsSourceClient client = new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
                 cfg.nts().refreshSeconds(), random, cfg.nts().dumpDir().filter(d -> !d.isEmpty()).map(Path::of).orElse(null));
         opened.add(client::save);

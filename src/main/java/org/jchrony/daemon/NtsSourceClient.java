@@ -55,6 +55,7 @@ final class NtsSourceClient implements NtsAuthenticator {
         this.time = time;
         this.refreshNanos = refreshSeconds * SECOND;
         this.session = new NtsClientSession(random);
+        this.random = random;
         load();
     }
 
@@ -128,6 +129,13 @@ final class NtsSourceClient implements NtsAuthenticator {
             ready.forEach(Runnable::run);
         });
         return false;
+    }
+
+    private final RandomGenerator random;
+
+    @Override
+    public NtsAuthenticator forAnotherServer() {
+        return new NtsSourceClient(name, kePort, ke, time, refreshNanos / SECOND, random, null);
     }
 
     @Override

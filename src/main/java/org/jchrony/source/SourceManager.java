@@ -141,7 +141,10 @@ public final class SourceManager {
         PoolSource[] holder = new PoolSource[1];
         PoolSource pool = new PoolSource(name, opts, resolver,
                 addr -> {
-                    Optional<NtpSource> m = add(name, addr, NtpSource.Kind.POOL_MEMBER, opts);
+                    // NTS: each member has its own NTS-KE session (certificate checked for the pool's name)
+                    SourceOptions memberOpts = opts.auth().isNts()
+                            ? opts.withAuth(org.jchrony.auth.SourceAuth.nts(opts.auth().nts().forAnotherServer())) : opts;
+                    Optional<NtpSource> m = add(name, addr, NtpSource.Kind.POOL_MEMBER, memberOpts);
                     m.ifPresent(s -> poolOf.put(s, holder[0]));
                     return m.orElse(null);
                 },

@@ -211,4 +211,19 @@ class NtsInteropIT {
             }
         }
     }
+
+    @Test
+    void poolMembersEachGetTheirOwnNtsSession(@TempDir Path dir) throws Exception {
+        RealChronyd.assumeInstalled();
+        TestCa ca = TestCa.create(dir);
+        int ntsPort = FreePorts.tcp();
+        try (RealChronyd ref = RealChronyd.start(List.of("allow 127.0.0.1", "local stratum 3",
+                "ntsserverkey " + ca.serverKey(), "ntsservercert " + ca.serverChain(), "ntsport " + ntsPort));
+             RunningJchronyd j = RunningJchronyd.start(List.of("ntstrustedcerts " + ca.caCert(), "nosystemcert",
+                     "pool localhost nts ntsport " + ntsPort + " maxsources 1 minpoll -2 maxpoll -2 iburst"))) {
+            String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+            assertThat(ntpdata).as(j.log()).contains("Authenticated   : Yes").containsPattern(GOOD);
+            assertThat(j.chronyc("-n", "authdata")).containsPattern("(127\\.0\\.0\\.1|::1) +NTS +1 +15 +256 ");
+        }
+    }
 }
