@@ -38,6 +38,7 @@ public final class NtsNtpServer implements NtsRequests {
     private NtsCookies.SessionKeys session;
     private int cookieCount;
 
+    private AesSiv siv;
     private long checked;
     private long authenticated;
     private long naks;
@@ -46,6 +47,13 @@ public final class NtsNtpServer implements NtsRequests {
     public NtsNtpServer(NtsServerKeys keys, RandomGenerator random) {
         this.cookies = new NtsCookies(keys, random);
         this.random = random;
+    }
+
+    /** This thread's AES-SIV re-keyed to {@code key} (a new cipher per request costs more than the rest). */
+    private AesSiv siv(byte[] key) {
+        if (siv == null) siv = new AesSiv(key);
+        else siv.rekey(key);
+        return siv;
     }
 
     private static int u16(byte[] b, int i) {
@@ -125,7 +133,7 @@ public final class NtsNtpServer implements NtsRequests {
         byte[] nonce = Arrays.copyOfRange(in, authOff + 8, authOff + 8 + nonceLen);
         byte[] ct = Arrays.copyOfRange(in, authOff + 8 + noncePadded, authOff + 8 + noncePadded + ctLen);
         byte[] ad = Arrays.copyOfRange(in, 0, authOff);
-        if (new AesSiv(keys.get().c2s()).decrypt(List.of(ad, nonce), ct).isEmpty()) return NAK;
+        if (siv(keys.get().c2s()).decrypt(List.of(ad, nonce), ct).isEmpty()) return NAK;
         int n = 1;
         for (int i = 0; i < placeholders; i++) if (placeholderLengths[i] == cookieLen) n++;
         cookieCount = Math.min(MAX_COOKIES, n);
@@ -159,7 +167,7 @@ public final class NtsNtpServer implements NtsRequests {
             byte[] nonce = new byte[MIN_NONCE_LENGTH];
             random.nextBytes(nonce);
             byte[] ad = Arrays.copyOfRange(out, 0, authStart);
-            byte[] ct = new AesSiv(session.s2c()).encrypt(List.of(ad, nonce), plain);
+            byte[] ct = siv(session.s2c()).encrypt(List.of(ad, nonce), plain);
             int efLength = 8 + MIN_NONCE_LENGTH + ct.length;
             out[p] = (byte) (ExtensionField.TYPE_NTS_AUTHENTICATOR >>> 8);
             out[p + 1] = (byte) ExtensionField.TYPE_NTS_AUTHENTICATOR;
