@@ -17,6 +17,11 @@ public interface NtsAuthenticator {
      */
     boolean prepare(java.net.InetAddress address, Runnable onReady);
 
+    /** The address NTP requests go to: the NTS-KE server's NTPv4 Server record, else the source's. */
+    default java.net.InetAddress ntpAddress(java.net.InetAddress sourceAddress) {
+        return sourceAddress;
+    }
+
     /** The port NTP requests go to (the NTS-KE server's Port record, 123 without one). */
     int ntpPort();
 

@@ -485,7 +485,8 @@ final class DaemonCore implements AutoCloseable {
             }
         }
         NtsSourceClient client = new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
-                cfg.nts().refreshSeconds(), random, cfg.nts().dumpDir().filter(d -> !d.isEmpty()).map(Path::of).orElse(null));
+                cfg.nts().refreshSeconds(), random, cfg.nts().dumpDir().filter(d -> !d.isEmpty()).map(Path::of).orElse(null),
+                this::resolve);
         opened.add(client::save);
         return org.jchrony.auth.SourceAuth.nts(client);
     }

@@ -15,9 +15,8 @@ import org.slf4j.LoggerFactory;
  * NTS for one {@code server ... nts} source, as chronyd's client: NTS-KE with the source's
  * address on {@code ntsport} (certificate checked for the source's name) when there are no keys
  * or cookies, after an NTS NAK, or when the keys are older than {@code ntsrefresh}; failed
- * attempts back off (2 s doubling up to 1024 s... chronyd waits similarly before retrying). An
- * NTPv4 Server record naming another host is logged and not followed (the source's address is
- * used). With {@code ntsdumpdir} the keys and cookies are kept across restarts ({@link #save()} at
+ * attempts back off (2 s doubling up to 1024 s). An NTPv4 Server record naming another host
+ * sends NTP there (an address, or a name resolved on the resolver thread before the first poll). With {@code ntsdumpdir} the keys and cookies are kept across restarts ({@link #save()} at
  * exit, read at start), so a restart needs no NTS-KE. Core thread only.
  */
 final class NtsSourceClient implements NtsAuthenticator {
@@ -33,6 +32,10 @@ final class NtsSourceClient implements NtsAuthenticator {
     private final List<Runnable> waiting = new ArrayList<>();
 
     private boolean running;
+    private boolean resolving;
+    /** Where NTP goes when the NTS-KE server named another host (null: the source's address). */
+    private InetAddress ntpAddress;
+    private final java.util.function.BiConsumer<String, java.util.function.Consumer<List<InetAddress>>> resolver;
     private long retryAtNanos;
     private int attempts;
     private long sessions;
@@ -46,7 +49,8 @@ final class NtsSourceClient implements NtsAuthenticator {
      *                not older than {@code ntsrefresh}) and written by {@link #save()}
      */
     NtsSourceClient(String name, int kePort, NtsKeClient ke, TimeSource time, long refreshSeconds, RandomGenerator random,
-            java.nio.file.Path dumpDir) {
+            java.nio.file.Path dumpDir, java.util.function.BiConsumer<String, java.util.function.Consumer<List<InetAddress>>> resolver) {
+        this.resolver = resolver;
         this.dumpFile = dumpDir == null ? null
                 : dumpDir.resolve("jchrony-nts-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kePort);
         this.name = name;
@@ -65,6 +69,11 @@ final class NtsSourceClient implements NtsAuthenticator {
             session.restore(java.nio.file.Files.readString(dumpFile)).ifPresent(v -> {
                 lastKeNanos = v[0];
                 sessions = v[1];
+                String named = session.ntpServer();
+                if (named != null && !named.equalsIgnoreCase(name)) {
+                    ntpAddress = literal(named);
+                    if (ntpAddress == null) session.reset(); // a host name: a new NTS-KE resolves it again
+                }
                 if (refreshNanos > 0 && time.realtimeNanos() - lastKeNanos > refreshNanos) session.reset();
             });
         } catch (java.io.IOException | RuntimeException e) {
@@ -97,9 +106,9 @@ final class NtsSourceClient implements NtsAuthenticator {
     public boolean prepare(InetAddress address, Runnable onReady) {
         long now = time.realtimeNanos();
         if (session.ready() && refreshNanos > 0 && lastKeNanos != 0 && now - lastKeNanos > refreshNanos) session.reset();
-        if (session.ready()) return true;
+        if (session.ready() && !resolving) return true;
         if (!waiting.contains(onReady)) waiting.add(onReady);
-        if (running || now < retryAtNanos || ke == null) return false;
+        if (running || resolving || now < retryAtNanos || ke == null) return false;
         running = true;
         attempts++;
         ke.exchange(address, name, kePort, NtsClientSession.keRequest(), r -> {
@@ -119,23 +128,58 @@ final class NtsSourceClient implements NtsAuthenticator {
             attempts = 0;
             sessions++;
             lastKeNanos = t;
+            ntpAddress = null;
             String named = session.ntpServer();
             if (named != null && !named.equalsIgnoreCase(name) && !named.equals(address.getHostAddress())) {
-                LOG.warn("NTS-KE server {} named NTP server {}, which is not supported; using {}", name, session.ntpServer(),
-                        address.getHostAddress());
+                // the NTPv4 Server record names another host: NTP goes there (as chronyd)
+                InetAddress literal = literal(named);
+                if (literal != null) {
+                    ntpAddress = literal;
+                } else if (resolver != null) {
+                    resolving = true;
+                    resolver.accept(named, addrs -> {
+                        resolving = false;
+                        if (addrs.isEmpty()) {
+                            LOG.warn("Could not resolve NTP server {} named by NTS-KE server {}", named, name);
+                            session.reset();
+                            retryAtNanos = time.realtimeNanos() + 2 * SECOND;
+                            return;
+                        }
+                        ntpAddress = addrs.getFirst();
+                        fireReady();
+                    });
+                    return;
+                }
             }
-            List<Runnable> ready = List.copyOf(waiting);
-            waiting.clear();
-            ready.forEach(Runnable::run);
+            fireReady();
         });
         return false;
+    }
+
+    private void fireReady() {
+        List<Runnable> ready = List.copyOf(waiting);
+        waiting.clear();
+        ready.forEach(Runnable::run);
+    }
+
+    private static InetAddress literal(String text) {
+        try {
+            return InetAddress.ofLiteral(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InetAddress ntpAddress(InetAddress sourceAddress) {
+        return ntpAddress != null ? ntpAddress : sourceAddress;
     }
 
     private final RandomGenerator random;
 
     @Override
     public NtsAuthenticator forAnotherServer() {
-        return new NtsSourceClient(name, kePort, ke, time, refreshNanos / SECOND, random, null);
+        return new NtsSourceClient(name, kePort, ke, time, refreshNanos / SECOND, random, null, resolver);
     }
 
     @Override

@@ -342,7 +342,8 @@ public final class NtpSource implements SelectableSource {
             length = auth.nts().appendRequest(buf, NtpPacket.HEADER_LENGTH);
             if (length < 0) return; // no cookie left: NTS-KE at the next poll
             int port = auth.nts().ntpPort();
-            if (port != address.port()) dst = new SourceAddress(address.address(), port);
+            java.net.InetAddress to = auth.nts().ntpAddress(address.address());
+            if (port != address.port() || !to.equals(address.address())) dst = new SourceAddress(to, port);
         } else if (auth.enabled()) {
             buf = new byte[MacCheck.MAX_REQUEST_LENGTH];
             req.encode(buf, 0);

@@ -228,11 +228,13 @@ public final class SourceManager {
         for (int i = 0; i < all.size(); i++) all.get(i).setSelectOptions(effective.get(i));
     }
 
-    /** An NTS source whose NTP port (given by its NTS-KE server) is {@code from}'s port. */
+    /** An NTS source whose NTP address and port (given by its NTS-KE server) are {@code from}. */
     private NtpSource ntsSourceAt(SourceAddress from) {
         for (NtpSource c : byAddress.values()) {
             var auth = c.options().auth();
-            if (auth.isNts() && c.address().equals(from.address()) && auth.nts().ntpPort() == from.port()) return c;
+            if (auth.isNts() && auth.nts().ntpAddress(c.address()).equals(from.address()) && auth.nts().ntpPort() == from.port()) {
+                return c;
+            }
         }
         return null;
     }

@@ -227,6 +227,23 @@ class NtsInteropIT {
         }
     }
 
+    @Test
+    void ntpGoesToTheServerNamedByTheNtsKeServer(@TempDir Path dir) throws Exception {
+        RealChronyd.assumeInstalled();
+        TestCa ca = TestCa.create(dir);
+        int ntsPort = FreePorts.tcp();
+        // chronyd's NTS-KE answers with an NTPv4 Server record naming 127.0.0.2 (its NTP socket is a wildcard)
+        try (RealChronyd ref = RealChronyd.start(List.of("allow 127.0.0.0/8", "local stratum 3", "ntsntpserver 127.0.0.2",
+                "ntsserverkey " + ca.serverKey(), "ntsservercert " + ca.serverChain(), "ntsport " + ntsPort));
+             RunningJchronyd j = RunningJchronyd.start(List.of("ntstrustedcerts " + ca.caCert(), "nosystemcert",
+                     "server localhost nts ntsport " + ntsPort + " minpoll -2 maxpoll -2 iburst"))) {
+            String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+            assertThat(ntpdata).as(j.log()).contains("Authenticated   : Yes").containsPattern(GOOD)
+                    .contains("Remote port     : " + ref.ntpPort());
+            assertThat(j.log()).doesNotContain("Could not resolve");
+        }
+    }
+
     /** utime + stime of a process, in clock ticks (1/100 s). */
     static long cpuTicks(long pid) throws java.io.IOException {
         String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
