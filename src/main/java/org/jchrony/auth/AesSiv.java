@@ -26,7 +26,7 @@ public final class AesSiv {
 
     private final AesCmac cmac;
     private final Cipher ctr;
-    private final SecretKeySpec ctrKey;
+    private SecretKeySpec ctrKey;
 
     /** @throws IllegalArgumentException unless {@code key} is 32 bytes */
     public AesSiv(byte[] key) {
@@ -38,6 +38,13 @@ public final class AesSiv {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR unavailable", e);
         }
+    }
+
+    /** Switches to another 32-byte key, reusing the ciphers (the NTS server re-keys per request). */
+    public void rekey(byte[] key) {
+        if (key.length != KEY_LENGTH) throw new IllegalArgumentException("AEAD_AES_SIV_CMAC_256 key must be 256 bits");
+        cmac.rekey(Arrays.copyOfRange(key, 0, 16));
+        ctrKey = new SecretKeySpec(Arrays.copyOfRange(key, 16, 32), "AES");
     }
 
     /** S2V over the associated data items and the plaintext (RFC 5297 section 2.4). */

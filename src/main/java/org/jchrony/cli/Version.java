@@ -15,7 +15,7 @@ public final class Version {
      * a minus, so scripts that grep for a feature get an honest answer.
      */
     public static String features() {
-        return "+CMDMON +NTP -REFCLOCK -RTC -PRIVDROP -SCFILTER -SIGND +ASYNCDNS -NTS -SECHASH +IPV6 -DEBUG";
+        return "+CMDMON +NTP -REFCLOCK -RTC -PRIVDROP -SCFILTER -SIGND +ASYNCDNS +NTS -SECHASH +IPV6 -DEBUG";
     }
 
     public static String line(String program) {

@@ -141,24 +141,26 @@ final class DaemonCommandTarget implements CommandTarget {
         NtpSource src = sources.sourceList().get(index);
         SourceOptions o = src.options();
         int opts = (o.prefer() ? 0x2 : 0) | (o.noselect() ? 0x1 : 0) | (o.trust() ? 0x4 : 0) | (o.require() ? 0x8 : 0);
+        // effective options: after authselectmode
+        int eff = (src.prefer() ? 0x2 : 0) | (src.noselect() ? 0x1 : 0) | (src.trust() ? 0x4 : 0) | (src.require() ? 0x8 : 0);
         double dist = sources.discipline().distanceOf(src);
         double offset = d.latestOffsetSeconds();
         double lo = Double.isNaN(dist) ? 0 : offset - dist;
         double hi = Double.isNaN(dist) ? 0 : offset + dist;
         long lastAgo = Math.max(0, d.sinceSampleSeconds()); // chronyd reports 0 before the first sample
-        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d, o), false,
-                src.lastLeap(), opts, opts, lastAgo, 1.0, lo, hi));
+        return Optional.of(new SelectDataReport(src.refId(), IpAddr.of(d.address()), selectChar(d, src.noselect()),
+                src.authenticated(), src.lastLeap(), opts, eff, lastAgo, 1.0, lo, hi));
     }
 
     /** chronyc selectdata's state letter (see its -v legend). */
-    private static int selectChar(SourceData d, SourceOptions o) {
+    private static int selectChar(SourceData d, boolean noselect) {
         return switch (d.state()) {
             case SELECTED -> '*';
             case COMBINED -> '+';
-            case NOT_COMBINED -> o.noselect() ? 'N' : '-';
+            case NOT_COMBINED -> noselect ? 'N' : '-';
             case FALSETICKER -> 'x';
             case JITTERY -> '~';
-            case UNSELECTABLE -> o.noselect() ? 'N' : d.reach() == 0 || d.sinceSampleSeconds() < 0 ? 'M' : 'd';
+            case UNSELECTABLE -> noselect ? 'N' : d.reach() == 0 || d.sinceSampleSeconds() < 0 ? 'M' : 'd';
         };
     }
 
@@ -241,6 +243,11 @@ final class DaemonCommandTarget implements CommandTarget {
     public Optional<AuthDataReport> authData(IpAddr address) {
         return find(address).map(s -> {
             org.jchrony.source.AuthData a = s.authData();
+            var n = a.nts();
+            if (n != null) {
+                return new AuthDataReport(a.mode(), a.keyType(), a.keyId(), a.keyLengthBits(), n.keAttempts(),
+                        n.lastKeAgoSeconds(), n.cookies(), n.cookieLength(), n.naks());
+            }
             return new AuthDataReport(a.mode(), a.keyType(), a.keyId(), a.keyLengthBits(), 0, -1, 0, 0, 0);
         });
     }

@@ -96,6 +96,8 @@ final class DaemonCore implements AutoCloseable {
     private NtpServerSockets ntpSockets;
     private SdNotify notify;
     private org.jchrony.auth.KeyRing keys = org.jchrony.auth.KeyRing.none();
+    /** NTS-KE clients by trusted certificate set (certset). */
+    private final java.util.Map<Long, org.jchrony.net.NtsKeClient> ntsKeClients = new java.util.HashMap<>();
     private org.jchrony.clock.LeapSecondSetup leap;
     /** The sources read from sourcedir files, as (type, name, options) keys, for `reload sources`. */
     private java.util.Set<SourceKey> sourceDirSources = new java.util.LinkedHashSet<>();
@@ -208,6 +210,7 @@ final class DaemonCore implements AutoCloseable {
         var followed = new org.jchrony.discipline.SmoothingClockDriver(driver, smoother, manual);
         sources = new SourceManager(followed, scheduler, random, transport(), this::resolve,
                 ConfigMapping.discipline(cfg, opts.restartMode(), opts.setClockOnce()));
+        sources.setAuthSelectMode(org.jchrony.discipline.AuthSelectPolicy.Mode.valueOf(cfg.authSelectMode().name()));
         logs = org.jchrony.logs.LogFiles.forConfig(cfg.logDir(), cfg.logs(), cfg.logBanner());
         opened.add(logs);
         clockChanges = org.jchrony.logs.ClockChangeReporter.forConfig(cfg.logChangeSeconds(), cfg.mailOnChange());
@@ -258,11 +261,16 @@ final class DaemonCore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DaemonException(e.getMessage());
         }
+        // NTS server (ntsserverkey/ntsservercert): NTS-KE on its own loop, NTS checks in each responder
+        NtsService nts = NtsService.start(cfg, clientLog, realtime, bindAddresses(cfg.bindAddress4(), cfg.bindAddress6()),
+                cfg.ntpPort() != 0 && !opts.oneShot());
+        if (nts != null) opened.add(nts);
         // One Responder per server loop (it keeps per-thread scratch state and a clock with its own
         // buffer: no thread-local look-up per packet); all share the snapshot, access list and client log.
         java.util.function.Function<io.netty.channel.IoEventLoop, org.jchrony.server.DatagramHandler> serve = loop ->
                 new Responder(snapshots, RealtimeClock.forOneThread(), ntpAccess, clientLog,
-                        keys.threadConfinedView(), new java.util.SplittableRandom(random.nextLong()));
+                        keys.threadConfinedView(), new java.util.SplittableRandom(random.nextLong()),
+                        nts == null ? null : nts.newNtpServer());
         if (cfg.ntpPort() != 0 && !opts.oneShot()) {
             int loops = Integer.getInteger("jchrony.serverLoops", NtpServerSockets.defaultSocketsPerAddress());
             serverGroup = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("jchronyd-ntp"), EpollIoHandler.newFactory());
@@ -503,8 +511,35 @@ final class DaemonCore implements AutoCloseable {
     }
 
     private void addSource(Directive.NtpSource s) {
-        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()).withAuth(org.jchrony.auth.SourceAuth.of(
-                s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
+        addSource(s, ConfigMapping.sourceOptions(cfg, s.options()).withAuth(s.options().nts() ? ntsAuth(s)
+                : org.jchrony.auth.SourceAuth.of(s.options().keyId().orElse(0L), keys, s.options().version().isPresent())));
+    }
+
+    /**
+     * NTS client for {@code server NAME nts}: NTS-KE on the core loop, the server's certificate
+     * checked against the source's {@code certset} (set 0 also holds the system's CAs unless
+     * {@code nosystemcert}).
+     */
+    private org.jchrony.auth.SourceAuth ntsAuth(Directive.NtpSource s) {
+        long set = s.options().certSet();
+        org.jchrony.net.NtsKeClient ntsKeClient = ntsKeClients.get(set);
+        if (ntsKeClient == null) {
+            try {
+                var nts = cfg.nts();
+                ntsKeClient = new org.jchrony.net.NtsKeClient(coreGroup, org.jchrony.nts.NtsTls.clientContext(
+                        nts.trustedCerts().stream().filter(t -> t.setId() == set).map(t -> Path.of(t.path())).toList(),
+                        nts.noSystemCert() || set != 0));
+                ntsKeClients.put(set, ntsKeClient);
+            } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+                // never unauthenticated: the source stays NTS and cannot get keys
+                LOG.error("Could not load NTS trusted certificates : {}", e.getMessage());
+            }
+        }
+        NtsSourceClient client = new NtsSourceClient(s.name(), s.options().ntsPort(), ntsKeClient, realtime,
+                cfg.nts().refreshSeconds(), random, cfg.nts().dumpDir().filter(d -> !d.isEmpty()).map(Path::of).orElse(null),
+                this::resolve);
+        opened.add(client::save);
+        return org.jchrony.auth.SourceAuth.nts(client);
     }
 
     private void addSource(Directive.NtpSource s, org.jchrony.source.SourceOptions configured) {

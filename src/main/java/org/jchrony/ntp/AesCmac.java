@@ -10,8 +10,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AesCmac {
     private final Cipher aes;
-    private final byte[] k1;
-    private final byte[] k2;
+    private byte[] k1;
+    private byte[] k2;
+    private SecretKeySpec key;
+    /** AES-CBC for long inputs (created on first use, re-initialised on rekey). */
+    private Cipher chain;
+    private byte[] scratch = new byte[1024];
+    private static final int CBC_MIN_BLOCKS = 4;
     private final byte[] x = new byte[16];
     private final byte[] y = new byte[16];
 
@@ -20,7 +25,26 @@ public final class AesCmac {
         if (key.length != 16 && key.length != 32) throw new IllegalArgumentException("AES-CMAC key must be 128 or 256 bits");
         try {
             aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            this.key = new SecretKeySpec(key, "AES");
+            aes.init(Cipher.ENCRYPT_MODE, this.key);
+            byte[] l = aes.doFinal(new byte[16]);
+            k1 = dbl(l);
+            k2 = dbl(k1);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES unavailable", e);
+        }
+    }
+
+    /**
+     * Switches this instance to another key of the same kind, reusing its cipher (cheaper than a
+     * new instance; the NTS server changes keys per request).
+     */
+    public void rekey(byte[] key) {
+        if (key.length != 16 && key.length != 32) throw new IllegalArgumentException("AES-CMAC key must be 128 or 256 bits");
+        try {
+            this.key = new SecretKeySpec(key, "AES");
+            aes.init(Cipher.ENCRYPT_MODE, this.key);
+            if (chain != null) chain.init(Cipher.ENCRYPT_MODE, this.key, new javax.crypto.spec.IvParameterSpec(new byte[16]));
             byte[] l = aes.doFinal(new byte[16]);
             k1 = dbl(l);
             k2 = dbl(k1);
@@ -60,9 +84,21 @@ public final class AesCmac {
             java.util.Arrays.fill(x, (byte) 0);
             int blocks = Math.max(1, (len + 15) / 16);
             boolean complete = len > 0 && len % 16 == 0;
-            for (int b = 0; b < blocks - 1; b++) {
-                for (int i = 0; i < 16; i++) y[i] = (byte) (x[i] ^ data[off + b * 16 + i]);
-                aes.doFinal(y, 0, 16, x, 0);
+            if (blocks - 1 >= CBC_MIN_BLOCKS) {
+                // all but the last block in one AES-CBC pass (zero IV): its last output block is the chain value
+                int n = (blocks - 1) * 16;
+                if (chain == null) {
+                    chain = Cipher.getInstance("AES/CBC/NoPadding");
+                    chain.init(Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(new byte[16]));
+                }
+                if (scratch.length < n) scratch = new byte[Math.max(n, 2 * scratch.length)];
+                chain.doFinal(data, off, n, scratch, 0);
+                System.arraycopy(scratch, n - 16, x, 0, 16);
+            } else {
+                for (int b = 0; b < blocks - 1; b++) {
+                    for (int i = 0; i < 16; i++) y[i] = (byte) (x[i] ^ data[off + b * 16 + i]);
+                    aes.doFinal(y, 0, 16, x, 0);
+                }
             }
             int start = (blocks - 1) * 16;
             byte[] k = complete ? k1 : k2;

@@ -21,7 +21,8 @@ import org.jchrony.ntp.NtpTrailer;
  *     KoD RATE with the 4.4+ {@code kod} option).</li>
  * <li>Authentication: requests with a MAC are answered only if {@link SymmetricKeys} verifies
  *     it (unknown key ids, crypto-NAKs and, without keys, every MAC: silence); NTS requests
- *     (no NTS server here), MS-SNTP requests (no ntp_signd) are dropped. Unknown extension
+ *     (mode 3) go to the {@link NtsRequests} when there is one (authenticated answer, NTS NAK =
+ *     KoD "NTSN", or silence) and are dropped otherwise; MS-SNTP requests (no ntp_signd) are dropped. Unknown extension
  *     fields are ignored and not echoed; chronyd's experimental field 0xF323 (with its magic)
  *     is answered with one carrying root delay/dispersion and the monotonic receive time.</li>
  * <li>The reply has the request's version, poll = max(request poll, ratelimit interval or -19),
@@ -46,6 +47,7 @@ import org.jchrony.ntp.NtpTrailer;
  */
 public final class Responder implements DatagramHandler, TransmitStamping {
     public static final int KOD_RATE = 0x52415445; // "RATE"
+    public static final int KOD_NTSN = 0x4E54534E; // "NTSN"
     private static final int NTP_PORT = 123;
     private static final int MIN_POLL_NO_LIMIT = -19;
     private static final long LOCAL_REF_UPDATE_NANOS = 64_000_000_000L;
@@ -57,6 +59,7 @@ public final class Responder implements DatagramHandler, TransmitStamping {
     private final ClientLog clientLog;
     private final SymmetricKeys keys;
     private final RandomGenerator random;
+    private final NtsRequests nts;
 
     private long localRefTimeNanos;
 
@@ -88,6 +91,17 @@ public final class Responder implements DatagramHandler, TransmitStamping {
      */
     public Responder(Supplier<ServerSnapshot> snapshot, TimeSource timeSource, AccessList access,
             ClientLog clientLog, SymmetricKeys keys, RandomGenerator random) {
+        this(snapshot, timeSource, access, clientLog, keys, random, null);
+    }
+
+    /**
+     * As above, with an NTS server ({@code ntsserverkey}): {@code nts} checks NTS requests and
+     * appends the NTS fields of the answers (null: NTS requests are dropped, as by chronyd
+     * without server keys). Non-NTS packets never touch it.
+     */
+    public Responder(Supplier<ServerSnapshot> snapshot, TimeSource timeSource, AccessList access,
+            ClientLog clientLog, SymmetricKeys keys, RandomGenerator random, NtsRequests nts) {
+        this.nts = nts;
         this.snapshot = Objects.requireNonNull(snapshot);
         this.timeSource = Objects.requireNonNull(timeSource);
         this.access = Objects.requireNonNull(access);
@@ -152,8 +166,14 @@ public final class Responder implements DatagramHandler, TransmitStamping {
 
         int flags = NtpTrailer.flags(scan);
         boolean symmetric = false;
+        boolean ntsAuth = false;
+        boolean ntsNak = false;
         long keyId = 0;
         if ((flags & (NtpTrailer.FLAG_MAC | NtpTrailer.FLAG_CRYPTO_NAK)) != 0) {
+            if ((flags & NtpTrailer.FLAG_NTS) != 0) {
+                droppedAuth++;
+                return 0;
+            }
             int macStart = NtpTrailer.macStart(scan);
             int macLength = NtpTrailer.macLength(scan);
             keyId = (in[macStart] & 0xffL) << 24 | (in[macStart + 1] & 0xffL) << 16
@@ -165,6 +185,19 @@ public final class Responder implements DatagramHandler, TransmitStamping {
             }
             symmetric = true;
             clientLog.logAuthenticatedNtp();
+        } else if ((flags & NtpTrailer.FLAG_NTS) != 0 && nts != null && mode == 3) {
+            // RFC 8915 section 5: verified, or answered with an NTS NAK, or dropped when malformed
+            int r = nts.check(in, inLength);
+            if (r == NtsRequests.DROP) {
+                droppedAuth++;
+                return 0;
+            }
+            if (r == NtsRequests.OK) {
+                ntsAuth = true;
+                clientLog.logAuthenticatedNtp();
+            } else {
+                ntsNak = true;
+            }
         } else if ((flags & (NtpTrailer.FLAG_NTS | NtpTrailer.FLAG_MSSNTP | NtpTrailer.FLAG_MSSNTP_EXT)) != 0) {
             // no NTS server keys, no ntp_signd socket: chronyd sends nothing
             droppedAuth++;
@@ -188,6 +221,11 @@ public final class Responder implements DatagramHandler, TransmitStamping {
             stratum = 0;
             refId = KOD_RATE;
         }
+        if (ntsNak) {
+            leap = 3;
+            stratum = 0;
+            refId = KOD_NTSN;
+        }
         int poll = Math.max(clientLog.ntpMinPoll(), in[2]);
         int precision = snap.precisionLog2();
 
@@ -206,7 +244,7 @@ public final class Responder implements DatagramHandler, TransmitStamping {
         long reqOrigin = getLong(in, 24);
         long reqRx = getLong(in, 32);
         long reqTx = getLong(in, 40);
-        boolean candidate = !kod && clientLog.isActive() && version == 4 && (reqOrigin & 1) != 0 && reqRx != reqTx;
+        boolean candidate = !kod && !ntsNak && clientLog.isActive() && version == 4 && (reqOrigin & 1) != 0 && reqRx != reqTx;
         boolean interleaved = false;
         long savedTx = 0;
         if (candidate) {
@@ -255,6 +293,14 @@ public final class Responder implements DatagramHandler, TransmitStamping {
         tx &= ~1L;
         putLong(out, 40, tx);
 
+        if (ntsAuth || ntsNak) {
+            length = ntsAuth ? nts.appendReply(out, length, inLength) : nts.appendNak(out, length, inLength);
+            if (length < 0) {
+                droppedAuth++;
+                return 0;
+            }
+            if (ntsNak) kodSent++;
+        }
         if (symmetric) {
             length = keys.sign(keyId, version, out, length);
             if (length < 0) {

@@ -17,10 +17,19 @@ import org.jchrony.auth.MacCheck;
  * @param lastAuthenticatedRawNanos raw RX time of the last authenticated response (0 = none)
  * @param lastRejectedRawNanos raw RX time of the last rejected response (0 = none)
  * @param lastResult          outcome of the last check (null before any response)
+ * @param nts                 NTS fields of chronyc authdata (null unless mode 2, NTS)
  */
 public record AuthData(int mode, long keyId, int keyType, int keyLengthBits, long authenticatedRx, long rejectedRx,
                        long cryptoNakRx, long lastAuthenticatedRawNanos, long lastRejectedRawNanos,
-                       MacCheck.Result lastResult) {
+                       MacCheck.Result lastResult, org.jchrony.auth.NtsAuthenticator.Report nts) {
     public static final int MODE_NONE = 0;
     public static final int MODE_SYMMETRIC = 1;
+    public static final int MODE_NTS = 2;
+
+    /** Without NTS fields. */
+    public AuthData(int mode, long keyId, int keyType, int keyLengthBits, long authenticatedRx, long rejectedRx,
+                    long cryptoNakRx, long lastAuthenticatedRawNanos, long lastRejectedRawNanos, MacCheck.Result lastResult) {
+        this(mode, keyId, keyType, keyLengthBits, authenticatedRx, rejectedRx, cryptoNakRx, lastAuthenticatedRawNanos,
+                lastRejectedRawNanos, lastResult, null);
+    }
 }

@@ -76,6 +76,10 @@ public final class NtpSource implements SelectableSource {
 
     private final String name;
     private final SourceAddress address;
+    /** noselect/require/trust after authselectmode (null: as configured). */
+    private org.jchrony.discipline.AuthSelectPolicy.Options selectOptions;
+    /** Room for an NTS request: header, unique id, cookie, placeholders, authenticator (chronyd parses up to 1096 bytes). */
+    private static final int NTS_REQUEST_BUFFER = 1100;
     private final Kind kind;
     private SourceOptions opts;
     private final LocalClock clock;
@@ -230,6 +234,11 @@ public final class NtpSource implements SelectableSource {
     private void pollTimer() {
         timer = null;
         if (!started || demobilised || !online) return;
+        if (opts.auth().isNts() && !opts.auth().nts().prepare(address.address(), this::ntsReady)) {
+            // as chronyd: no request before NTS-KE has given keys and cookies; polled again when it has
+            scheduleIn(Math.scalb(1.0, effectivePollLog2()));
+            return;
+        }
         transmit(false);
         double interval;
         if (burstRemaining > 0) {
@@ -257,6 +266,11 @@ public final class NtpSource implements SelectableSource {
      */
     private double burstIntervalSeconds() {
         return Math.min(2.0, Math.scalb(1.0, effectivePollLog2() - 2));
+    }
+
+    /** NTS-KE completed: poll now (on the core thread). */
+    private void ntsReady() {
+        if (started && !demobilised && online) scheduleIn(0);
     }
 
     private void presend() {
@@ -321,7 +335,16 @@ public final class NtpSource implements SelectableSource {
                 0, 0, 0, 0, 0, 0, origin, null);
         byte[] buf;
         int length;
-        if (auth.enabled()) {
+        SourceAddress dst = address;
+        if (auth.isNts()) {
+            buf = new byte[NTS_REQUEST_BUFFER];
+            req.encode(buf, 0);
+            length = auth.nts().appendRequest(buf, NtpPacket.HEADER_LENGTH);
+            if (length < 0) return; // no cookie left: NTS-KE at the next poll
+            int port = auth.nts().ntpPort();
+            java.net.InetAddress to = auth.nts().ntpAddress(address.address());
+            if (port != address.port() || !to.equals(address.address())) dst = new SourceAddress(to, port);
+        } else if (auth.enabled()) {
             buf = new byte[MacCheck.MAX_REQUEST_LENGTH];
             req.encode(buf, 0);
             length = MacCheck.signRequest(auth, buf, version);
@@ -330,7 +353,7 @@ public final class NtpSource implements SelectableSource {
             buf = req.encode();
             length = buf.length;
         }
-        long txRaw = transport.send(buf, length, address);
+        long txRaw = transport.send(buf, length, dst);
         requestOrigin = origin;
         requestTxCookedNanos = clock.cookedNanos(txRaw);
         awaiting = true;
@@ -354,8 +377,24 @@ public final class NtpSource implements SelectableSource {
                 : p.mode() == NtpPacket.MODE_SERVER;
         if (!modeOk || p.version() < 1 || p.version() > 4) return false;
         receivedPackets++;
-        if (opts.auth().enabled() && !authenticate(buf, off, len, rxRawNanos)) return false;
-        lastResponseAuthenticated = opts.auth().enabled();
+        if (opts.auth().isNts()) {
+            if (!awaiting) return false;
+            int r = opts.auth().nts().checkResponse(buf, off, len);
+            if (r != org.jchrony.auth.NtsAuthenticator.OK) {
+                authFailedRx++;
+                lastAuthFailedRawNanos = rxRawNanos;
+                if (r == org.jchrony.auth.NtsAuthenticator.NAK) {
+                    cryptoNakRx++;
+                    log.info("Received NTS NAK from {}", name);
+                }
+                return false;
+            }
+            authenticRx++;
+            lastAuthenticRawNanos = rxRawNanos;
+        } else if (opts.auth().enabled() && !authenticate(buf, off, len, rxRawNanos)) {
+            return false;
+        }
+        lastResponseAuthenticated = opts.auth().enabled() || opts.auth().isNts();
         boolean t1 = p.transmitTime() != lastRemoteTransmit;
         boolean t2 = awaiting && p.originTime() == requestOrigin;
         boolean t3 = p.receiveTime() != 0 && p.transmitTime() != 0;
@@ -406,7 +445,7 @@ public final class NtpSource implements SelectableSource {
         lastTests = new TestBits(true, true, true, t5, t6, t7, tA, tB, tC, tD);
         lastRemoteRefId = p.referenceId();
         boolean good = lastTests.allOk();
-        lastData = new NtpData(address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
+        lastData = new NtpData(opts.auth().isNts() ? new SourceAddress(address.address(), opts.auth().nts().ntpPort()) : address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
                 rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? -theta : 0, headerOk ? delay : 0,
                 headerOk ? dispersion : 0, headerOk ? (t3n - t2n) * 1e-9 : 0, lastTests, requests, receivedPackets,
                 matchedResponses, validResponses + (good ? 1 : 0));
@@ -539,11 +578,17 @@ public final class NtpSource implements SelectableSource {
 
     @Override public boolean prefer() { return opts.prefer(); }
 
-    @Override public boolean noselect() { return opts.noselect(); }
+    @Override public boolean noselect() { return selectOptions == null ? opts.noselect() : selectOptions.noselect(); }
 
-    @Override public boolean trust() { return opts.trust(); }
+    @Override public boolean trust() { return selectOptions == null ? opts.trust() : selectOptions.trust(); }
 
-    @Override public boolean require() { return opts.require(); }
+    @Override public boolean require() { return selectOptions == null ? opts.require() : selectOptions.require(); }
+
+    /** Whether requests are authenticated ({@code key} or {@code nts}), for {@code authselectmode}. */
+    public boolean authenticated() { return opts.auth().enabled() || opts.auth().isNts(); }
+
+    /** The selection options {@code authselectmode} gives this source (null: the configured ones). */
+    public void setSelectOptions(org.jchrony.discipline.AuthSelectPolicy.Options effective) { selectOptions = effective; }
 
     @Override public int minStratum() { return opts.minStratum(); }
 
@@ -576,6 +621,11 @@ public final class NtpSource implements SelectableSource {
      */
     public AuthData authData() {
         SourceAuth auth = opts.auth();
+        if (auth.isNts()) {
+            // chronyd: mode NTS, the AEAD (15, AES-SIV-CMAC-256) and its key length in bits
+            return new AuthData(AuthData.MODE_NTS, auth.nts().report().keyId(), 15, 256, authenticRx, authFailedRx,
+                    cryptoNakRx, lastAuthenticRawNanos, lastAuthFailedRawNanos, null, auth.nts().report());
+        }
         if (!auth.enabled()) return new AuthData(0, 0, 0, 0, 0, 0, 0, 0, 0, null);
         KeyInfo info = auth.keys().info(auth.keyId()).orElse(null);
         return new AuthData(AuthData.MODE_SYMMETRIC, auth.keyId(), info == null ? 0 : info.type().authDataCode(),

@@ -44,6 +44,7 @@ public final class SourceManager {
     private final Resolver resolver;
     private final Discipline discipline;
     private final Map<SourceAddress, NtpSource> byAddress = new LinkedHashMap<>();
+    private org.jchrony.discipline.AuthSelectPolicy.Mode authSelectMode = org.jchrony.discipline.AuthSelectPolicy.Mode.MIX;
     private final List<PoolSource> pools = new ArrayList<>();
     private final Map<NtpSource, PoolSource> poolOf = new IdentityHashMap<>();
     private final Map<NtpSource, Integer> falsetickerChecks = new IdentityHashMap<>();
@@ -140,7 +141,10 @@ public final class SourceManager {
         PoolSource[] holder = new PoolSource[1];
         PoolSource pool = new PoolSource(name, opts, resolver,
                 addr -> {
-                    Optional<NtpSource> m = add(name, addr, NtpSource.Kind.POOL_MEMBER, opts);
+                    // NTS: each member has its own NTS-KE session (certificate checked for the pool's name)
+                    SourceOptions memberOpts = opts.auth().isNts()
+                            ? opts.withAuth(org.jchrony.auth.SourceAuth.nts(opts.auth().nts().forAnotherServer())) : opts;
+                    Optional<NtpSource> m = add(name, addr, NtpSource.Kind.POOL_MEMBER, memberOpts);
                     m.ifPresent(s -> poolOf.put(s, holder[0]));
                     return m.orElse(null);
                 },
@@ -156,6 +160,7 @@ public final class SourceManager {
         NtpSource s = new NtpSource(name, address, kind, opts, clock, scheduler, random, transport, sourceListener);
         s.setDemobiliseOnDeny(demobiliseOnDeny);
         byAddress.put(address, s);
+        applyAuthSelectMode();
         if (started) s.start();
         return Optional.of(s);
     }
@@ -191,6 +196,7 @@ public final class SourceManager {
     private void removeInternal(NtpSource s) {
         s.stop();
         byAddress.remove(s.sourceAddress());
+        applyAuthSelectMode();
         poolOf.remove(s);
         falsetickerChecks.remove(s);
         discipline.removeSource(s, byAddress.values());
@@ -202,8 +208,35 @@ public final class SourceManager {
      */
     public boolean onResponse(byte[] buf, int off, int len, long rxRawNanos, SourceAddress from) {
         NtpSource s = byAddress.get(from);
+        if (s == null) s = ntsSourceAt(from);
         if (s == null) return false;
         return s.handleResponse(buf, off, len, rxRawNanos);
+    }
+
+    /** chronyd's {@code authselectmode} (default mix), applied to the sources now and whenever they change. */
+    public void setAuthSelectMode(org.jchrony.discipline.AuthSelectPolicy.Mode mode) {
+        authSelectMode = java.util.Objects.requireNonNull(mode);
+        applyAuthSelectMode();
+    }
+
+    private void applyAuthSelectMode() {
+        List<NtpSource> all = List.copyOf(byAddress.values());
+        var candidates = all.stream().map(s -> new org.jchrony.discipline.AuthSelectPolicy.Candidate(s.authenticated(), false,
+                new org.jchrony.discipline.AuthSelectPolicy.Options(s.options().noselect(), s.options().require(),
+                        s.options().trust()))).toList();
+        var effective = org.jchrony.discipline.AuthSelectPolicy.effective(authSelectMode, candidates);
+        for (int i = 0; i < all.size(); i++) all.get(i).setSelectOptions(effective.get(i));
+    }
+
+    /** An NTS source whose NTP address and port (given by its NTS-KE server) are {@code from}. */
+    private NtpSource ntsSourceAt(SourceAddress from) {
+        for (NtpSource c : byAddress.values()) {
+            var auth = c.options().auth();
+            if (auth.isNts() && auth.nts().ntpAddress(c.address()).equals(from.address()) && auth.nts().ntpPort() == from.port()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public List<NtpSource> sourceList() {
@@ -264,6 +297,7 @@ public final class SourceManager {
     public boolean modify(InetAddress address, java.util.function.UnaryOperator<SourceOptions> change) {
         Optional<NtpSource> s = find(address);
         s.ifPresent(src -> src.modify(change.apply(src.options())));
+        applyAuthSelectMode();
         return s.isPresent();
     }
 

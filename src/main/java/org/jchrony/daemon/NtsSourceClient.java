@@ -1,0 +1,209 @@
+package org.jchrony.daemon;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jchrony.auth.NtsAuthenticator;
+import org.jchrony.core.TimeSource;
+import org.jchrony.net.NtsKeClient;
+import org.jchrony.nts.NtsClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * NTS for one {@code server ... nts} source, as chronyd's client: NTS-KE with the source's
+ * address on {@code ntsport} (certificate checked for the source's name) when there are no keys
+ * or cookies, after an NTS NAK, or when the keys are older than {@code ntsrefresh}; failed
+ * attempts back off (2 s doubling up to 1024 s). An NTPv4 Server record naming another host
+ * sends NTP there (an address, or a name resolved on the resolver thread before the first poll). With {@code ntsdumpdir} the keys and cookies are kept across restarts ({@link #save()} at
+ * exit, read at start), so a restart needs no NTS-KE. Core thread only.
+ */
+final class NtsSourceClient implements NtsAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger("chronyd");
+    private static final long SECOND = 1_000_000_000L;
+
+    private final String name;
+    private final int kePort;
+    private final NtsKeClient ke;
+    private final TimeSource time;
+    private final long refreshNanos;
+    private final NtsClientSession session;
+    private final List<Runnable> waiting = new ArrayList<>();
+
+    private boolean running;
+    private boolean resolving;
+    /** Where NTP goes when the NTS-KE server named another host (null: the source's address). */
+    private InetAddress ntpAddress;
+    private final java.util.function.BiConsumer<String, java.util.function.Consumer<List<InetAddress>>> resolver;
+    private long retryAtNanos;
+    private int attempts;
+    private long sessions;
+    private long lastKeNanos;
+    private int failures;
+
+    private final java.nio.file.Path dumpFile;
+
+    /**
+     * @param dumpDir {@code ntsdumpdir}, or null: keys and cookies are read from it at start (if
+     *                not older than {@code ntsrefresh}) and written by {@link #save()}
+     */
+    NtsSourceClient(String name, int kePort, NtsKeClient ke, TimeSource time, long refreshSeconds, RandomGenerator random,
+            java.nio.file.Path dumpDir, java.util.function.BiConsumer<String, java.util.function.Consumer<List<InetAddress>>> resolver) {
+        this.resolver = resolver;
+        this.dumpFile = dumpDir == null ? null
+                : dumpDir.resolve("jchrony-nts-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kePort);
+        this.name = name;
+        this.kePort = kePort;
+        this.ke = ke;
+        this.time = time;
+        this.refreshNanos = refreshSeconds * SECOND;
+        this.session = new NtsClientSession(random);
+        this.random = random;
+        load();
+    }
+
+    private void load() {
+        if (dumpFile == null || !java.nio.file.Files.isRegularFile(dumpFile)) return;
+        try {
+            session.restore(java.nio.file.Files.readString(dumpFile)).ifPresent(v -> {
+                lastKeNanos = v[0];
+                sessions = v[1];
+                String named = session.ntpServer();
+                if (named != null && !named.equalsIgnoreCase(name)) {
+                    ntpAddress = literal(named);
+                    if (ntpAddress == null) session.reset(); // a host name: a new NTS-KE resolves it again
+                }
+                if (refreshNanos > 0 && time.realtimeNanos() - lastKeNanos > refreshNanos) session.reset();
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("Could not read {} : {}", dumpFile, e.toString());
+        }
+    }
+
+    /** Writes the keys and remaining cookies to {@code ntsdumpdir} (at exit, as chronyd), or removes a stale file. */
+    void save() {
+        if (dumpFile == null) return;
+        try {
+            String text = session.dump(lastKeNanos, sessions);
+            if (text == null) {
+                java.nio.file.Files.deleteIfExists(dumpFile);
+                return;
+            }
+            java.nio.file.Path tmp = dumpFile.resolveSibling(dumpFile.getFileName() + ".tmp");
+            java.nio.file.Files.deleteIfExists(tmp);
+            java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(tmp, text);
+            java.nio.file.Files.move(tmp, dumpFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Could not save NTS cookies to {} : {}", dumpFile, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean prepare(InetAddress address, Runnable onReady) {
+        long now = time.realtimeNanos();
+        if (session.ready() && refreshNanos > 0 && lastKeNanos != 0 && now - lastKeNanos > refreshNanos) session.reset();
+        if (session.ready() && !resolving) return true;
+        if (!waiting.contains(onReady)) waiting.add(onReady);
+        if (running || resolving || now < retryAtNanos || ke == null) return false;
+        running = true;
+        attempts++;
+        ke.exchange(address, name, kePort, NtsClientSession.keRequest(), r -> {
+            running = false;
+            String failure = switch (r) {
+                case NtsKeClient.Result.Failure f -> f.reason();
+                case NtsKeClient.Result.Response resp -> session.acceptKeResponse(resp.records(), resp.exporter()).orElse(null);
+            };
+            long t = time.realtimeNanos();
+            if (failure != null) {
+                failures++;
+                retryAtNanos = t + Math.min(1024L, 1L << Math.min(10, failures)) * SECOND;
+                LOG.warn("NTS-KE with {} ({}:{}) failed : {}", name, address.getHostAddress(), kePort, failure);
+                return;
+            }
+            failures = 0;
+            attempts = 0;
+            sessions++;
+            lastKeNanos = t;
+            ntpAddress = null;
+            String named = session.ntpServer();
+            if (named != null && !named.equalsIgnoreCase(name) && !named.equals(address.getHostAddress())) {
+                // the NTPv4 Server record names another host: NTP goes there (as chronyd)
+                InetAddress literal = literal(named);
+                if (literal != null) {
+                    ntpAddress = literal;
+                } else if (resolver != null) {
+                    resolving = true;
+                    resolver.accept(named, addrs -> {
+                        resolving = false;
+                        if (addrs.isEmpty()) {
+                            LOG.warn("Could not resolve NTP server {} named by NTS-KE server {}", named, name);
+                            session.reset();
+                            retryAtNanos = time.realtimeNanos() + 2 * SECOND;
+                            return;
+                        }
+                        ntpAddress = addrs.getFirst();
+                        fireReady();
+                    });
+                    return;
+                }
+            }
+            fireReady();
+        });
+        return false;
+    }
+
+    private void fireReady() {
+        List<Runnable> ready = List.copyOf(waiting);
+        waiting.clear();
+        ready.forEach(Runnable::run);
+    }
+
+    private static InetAddress literal(String text) {
+        try {
+            return InetAddress.ofLiteral(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InetAddress ntpAddress(InetAddress sourceAddress) {
+        return ntpAddress != null ? ntpAddress : sourceAddress;
+    }
+
+    private final RandomGenerator random;
+
+    @Override
+    public NtsAuthenticator forAnotherServer() {
+        return new NtsSourceClient(name, kePort, ke, time, refreshNanos / SECOND, random, null, resolver);
+    }
+
+    @Override
+    public int ntpPort() {
+        return session.ntpPort();
+    }
+
+    @Override
+    public int appendRequest(byte[] buf, int length) {
+        return session.appendRequest(buf, length);
+    }
+
+    @Override
+    public int checkResponse(byte[] buf, int off, int len) {
+        return switch (session.checkResponse(buf, off, len)) {
+            case NtsClientSession.OK -> OK;
+            case NtsClientSession.NAK -> NAK;
+            default -> BAD;
+        };
+    }
+
+    @Override
+    public Report report() {
+        long ago = lastKeNanos == 0 ? -1 : Math.max(0, (time.realtimeNanos() - lastKeNanos) / SECOND);
+        return new Report(sessions, attempts, ago, session.cookies(), session.cookieLength(), (int) session.naks());
+    }
+}
