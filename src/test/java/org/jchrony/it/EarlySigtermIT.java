@@ -23,7 +23,7 @@ class EarlySigtermIT {
 
     @TempDir Path dir;
 
-    private Process start() throws Exception {
+    private Process start(String... extraArgs) throws Exception {
         Path conf = dir.resolve("chrony.conf");
         Files.write(conf, List.of(
                 "port " + FreePorts.udp(),
@@ -34,8 +34,10 @@ class EarlySigtermIT {
                 "allow 127.0.0.1",
                 "local stratum 10"));
         Files.writeString(dir.resolve("drift"), DRIFT);
-        return new ProcessBuilder(JchronydProcess.LAUNCHER.toString(), "-n", "-x", "-f", conf.toString(),
-                "-l", dir.resolve("log").toString())
+        List<String> cmd = new java.util.ArrayList<>(List.of(JchronydProcess.LAUNCHER.toString(), "-n", "-x",
+                "-f", conf.toString(), "-l", dir.resolve("log").toString()));
+        cmd.addAll(List.of(extraArgs));
+        return new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("stderr").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
@@ -73,7 +75,20 @@ class EarlySigtermIT {
     @ParameterizedTest
     @ValueSource(ints = {0, 30, 100, 250, 600})
     void sigtermDuringStartUpExitsCleanly(int delayMillis) throws Exception {
-        Process p = start();
+        sigtermAfterMainStarted(delayMillis);
+    }
+
+    /** The same with -t (chronyd's timeout; it waits for its exit otherwise): still status 0. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100})
+    void sigtermDuringStartUpWithTimeoutExitsCleanly(int delayMillis) throws Exception {
+        long t0 = System.nanoTime();
+        sigtermAfterMainStarted(delayMillis, "-t", "30");
+        assertThat(System.nanoTime() - t0).as("did not wait for the 30 s timeout").isLessThan(20_000_000_000L);
+    }
+
+    private void sigtermAfterMainStarted(int delayMillis, String... extraArgs) throws Exception {
+        Process p = start(extraArgs);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!hasThread(p.pid(), "jchronyd-warmup")) {
             assertThat(p.isAlive()).as("daemon alive").isTrue();
