@@ -61,6 +61,8 @@ public final class JchronydMain {
             return Detach.launchAndWait(JchronydMain.class.getName(), args, err);
         }
         if (child) Detach.newSession();
+        // First: a SIGTERM/SIGINT from here on ends in the daemon's clean exit (see EarlySignals).
+        if (!o.printConfig()) EarlySignals.install();
         if (!o.printConfig() && !Boolean.getBoolean("jchrony.noWarmUp")) {
             // slf4j initialises once, here: Netty's logger lookups on the warm-up thread must
             // not race with that initialisation (they would get slf4j's substitute factory).
@@ -80,9 +82,13 @@ public final class JchronydMain {
             daemon.start();
             if (child) Detach.reportReady();
             if (o.oneShot() || o.timeoutSeconds() >= 0) {
+                // a signal before awaitExit's own handlers: stop (awaitExit then returns at once)
+                EarlySignals.handOver(sig -> daemon.stop());
                 return daemon.awaitExit();
             }
             daemon.exitOnShutdown();
+            // a signal before the daemon's handlers: raised again, now for them
+            EarlySignals.handOver(sun.misc.Signal::raise);
             return -1;
         } catch (DaemonException e) {
             org.slf4j.LoggerFactory.getLogger(JchronydMain.class).error("Fatal error : {}", e.getMessage());

@@ -8,7 +8,7 @@ import org.jchrony.net.Libc;
  * Start-up work moved off the path to the first NTP reply (docs/PERFORMANCE.md "Footprint"):
  * while the main thread configures logging, reads chrony.conf and writes the pid file, a second
  * thread initialises Netty's epoll transport (its native library, {@code PlatformDependent} and
- * Netty's own FFM linker) and creates the FFM downcall stubs the daemon needs before it answers
+ * Netty's own FFM linker) and {@code SecureRandom}'s providers, and creates the FFM downcall stubs the daemon needs before it answers
  * its first request. Those are generated classes the AOT cache cannot keep, 10-20 ms each.
  *
  * <p>Nothing here has an effect of its own: class initialisation runs once and is thread-safe,
@@ -32,6 +32,14 @@ final class StartupWarmUp {
             // Epoll.<clinit>: loads the native library, Native and PlatformDependent (which builds
             // Netty's cleaner linker); needed by the daemon's first event loop group.
             io.netty.channel.epoll.Epoll.isAvailable();
+        } catch (Throwable t) {
+            // the daemon reports it, if it matters
+        }
+        try {
+            // SecureRandom: java.security, the providers and NativePRNG's shared /dev/urandom
+            // state initialise once per JVM; DaemonCore's own SecureRandom, created before the
+            // sockets are bound, then finds them ready.
+            new java.security.SecureRandom().nextLong();
         } catch (Throwable t) {
             // the daemon reports it, if it matters
         }

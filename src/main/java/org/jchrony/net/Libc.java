@@ -19,6 +19,10 @@ import java.lang.invoke.VarHandle;
  * <p>Every call that can fail takes a caller-owned "call state" segment (see
  * {@link #newCallState(Arena)}) into which the linker writes errno; the hot paths keep one per
  * socket so that reading a batch allocates nothing.
+ *
+ * <p>Segments are passed to C by address (see the shapes below), so a caller must keep each
+ * segment it passes alive (reachable, its arena open) until the call returns, as every caller
+ * here does by holding them in fields or try-with-resources arenas.
  */
 @SuppressWarnings("restricted") // FFM downcalls and reinterpret are the point of this class
 public final class Libc {
@@ -169,36 +173,55 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    // Each handle lives in its own holder class, created on first use: generating a downcall
-    // stub costs ~10-20 ms at start-up (the AOT cache cannot keep them), and most are not needed
-    // before the first NTP reply. A static final in a holder still constant-folds in the JIT.
-    private static final class SocketH { static final MethodHandle H = downcall("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO); }
-    private static final class SetsockoptH { static final MethodHandle H = downcall("setsockopt",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, C_INT), ERRNO); }
-    private static final class GetsockoptH { static final MethodHandle H = downcall("getsockopt",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, PTR, PTR), ERRNO); }
-    private static final class BindH { static final MethodHandle H = downcall("bind", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO); }
-    private static final class ConnectH { static final MethodHandle H = downcall("connect", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT), ERRNO); }
-    private static final class GetsocknameH { static final MethodHandle H = downcall("getsockname", FunctionDescriptor.of(C_INT, C_INT, PTR, PTR), ERRNO); }
-    private static final class CloseH { static final MethodHandle H = downcall("close", FunctionDescriptor.of(C_INT, C_INT), ERRNO); }
-    private static final class RecvmmsgH { static final MethodHandle H = downcall("recvmmsg",
-            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR), ERRNO); }
-    private static final class SendmmsgH { static final MethodHandle H = downcall("sendmmsg",
-            FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT), ERRNO); }
-    private static final class SendtoH { static final MethodHandle H = downcall("sendto",
-            FunctionDescriptor.of(C_LONG, C_INT, PTR, C_LONG, C_INT, PTR, C_INT), ERRNO); }
-    /** Hot-path variants without errno capture (the capture costs an allocation per call). */
-    private static final class RecvmmsgFastH { static final MethodHandle H = downcall("recvmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT, PTR)); }
-    private static final class SendmmsgFastH { static final MethodHandle H = downcall("sendmmsg", FunctionDescriptor.of(C_INT, C_INT, PTR, C_INT, C_INT)); }
-    private static final class RecvmsgFastH { static final MethodHandle H = downcall("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, PTR, C_INT)); }
-    private static final class ErrnoLocationH { static final MethodHandle H = downcall("__errno_location", FunctionDescriptor.of(PTR)); }
-    private static final class FcntlH { static final MethodHandle H = downcall("fcntl",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), ERRNO, Linker.Option.firstVariadicArg(2)); }
-    private static final class IfNametoindexH { static final MethodHandle H = downcall("if_nametoindex", FunctionDescriptor.of(C_INT, PTR)); }
-    private static final class StrerrorH { static final MethodHandle H = downcall("strerror", FunctionDescriptor.of(PTR, C_INT)); }
+    // Generating a downcall stub costs ~10-20 ms at start-up and the AOT cache cannot keep
+    // them, but the linker caches stubs by (descriptor, options). So every call here goes
+    // through one of three shapes: arguments passed as 64-bit integers (ints sign-extended,
+    // pointers as addresses; unused trailing arguments are ignored by the callee in the SysV
+    // x86-64 and AAPCS64 conventions, and the x86-64 linker always sets %al, so variadic fcntl
+    // works), the result read as a 64-bit integer and narrowed to int where the C function
+    // returns int (the low 32 bits are the C result). Before the first NTP reply this makes
+    // 3 stubs instead of 9. Each bound handle still lives in a holder class, created on first
+    // use; a static final in a holder constant-folds in the JIT.
+    /** errno-capturing shape: (callState, a0..a5) -> long. */
+    private static final FunctionDescriptor ERRNO_SHAPE =
+            FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG);
+    /** Hot-path shape without errno capture (the capture costs an allocation per call): (a0..a4) -> long. */
+    private static final FunctionDescriptor FAST_SHAPE =
+            FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG);
+
+    private static MethodHandle withErrno(String name) {
+        return downcall(name, ERRNO_SHAPE, ERRNO);
+    }
+
+    private static MethodHandle fast(String name) {
+        return downcall(name, FAST_SHAPE);
+    }
+
+    private static final class SocketH { static final MethodHandle H = withErrno("socket"); }
+    private static final class SetsockoptH { static final MethodHandle H = withErrno("setsockopt"); }
+    private static final class GetsockoptH { static final MethodHandle H = withErrno("getsockopt"); }
+    private static final class BindH { static final MethodHandle H = withErrno("bind"); }
+    private static final class ConnectH { static final MethodHandle H = withErrno("connect"); }
+    private static final class GetsocknameH { static final MethodHandle H = withErrno("getsockname"); }
+    private static final class CloseH { static final MethodHandle H = withErrno("close"); }
+    private static final class RecvmmsgH { static final MethodHandle H = withErrno("recvmmsg"); }
+    private static final class SendmmsgH { static final MethodHandle H = withErrno("sendmmsg"); }
+    private static final class SendtoH { static final MethodHandle H = withErrno("sendto"); }
+    private static final class FcntlH { static final MethodHandle H = withErrno("fcntl"); }
+    private static final class RecvmmsgFastH { static final MethodHandle H = fast("recvmmsg"); }
+    private static final class SendmmsgFastH { static final MethodHandle H = fast("sendmmsg"); }
+    private static final class RecvmsgFastH { static final MethodHandle H = fast("recvmsg"); }
+    private static final class ErrnoLocationH { static final MethodHandle H = fast("__errno_location"); }
+    private static final class IfNametoindexH { static final MethodHandle H = fast("if_nametoindex"); }
+    private static final class StrerrorH { static final MethodHandle H = fast("strerror"); }
     /** clock_gettime through the vDSO: short, never blocks, so called as a "critical" downcall. */
     private static final class ClockGettimeH { static final MethodHandle H = downcall("clock_gettime",
             FunctionDescriptor.of(C_INT, C_INT, PTR), Linker.Option.critical(false)); }
+
+    private static long a(MemorySegment s) {
+        return s.address();
+    }
+
 
     /** A segment for the linker to store errno in; one per thread/socket for the hot paths. */
     public static MemorySegment newCallState(Arena arena) {
@@ -211,7 +234,7 @@ public final class Libc {
 
     public static int socket(MemorySegment cs, int domain, int type, int protocol) {
         try {
-            return (int) SocketH.H.invokeExact(cs, domain, type, protocol);
+            return (int) (long) SocketH.H.invokeExact(cs, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -219,7 +242,7 @@ public final class Libc {
 
     public static int setsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) SetsockoptH.H.invokeExact(cs, fd, level, name, value, len);
+            return (int) (long) SetsockoptH.H.invokeExact(cs, (long) fd, (long) level, (long) name, a(value), (long) len, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -227,7 +250,7 @@ public final class Libc {
 
     public static int getsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
         try {
-            return (int) GetsockoptH.H.invokeExact(cs, fd, level, name, value, lenPtr);
+            return (int) (long) GetsockoptH.H.invokeExact(cs, (long) fd, (long) level, (long) name, a(value), a(lenPtr), 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -235,7 +258,7 @@ public final class Libc {
 
     public static int bind(MemorySegment cs, int fd, MemorySegment addr, int len) {
         try {
-            return (int) BindH.H.invokeExact(cs, fd, addr, len);
+            return (int) (long) BindH.H.invokeExact(cs, (long) fd, a(addr), (long) len, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -243,7 +266,7 @@ public final class Libc {
 
     public static int connect(MemorySegment cs, int fd, MemorySegment addr, int len) {
         try {
-            return (int) ConnectH.H.invokeExact(cs, fd, addr, len);
+            return (int) (long) ConnectH.H.invokeExact(cs, (long) fd, a(addr), (long) len, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -251,7 +274,7 @@ public final class Libc {
 
     public static int getsockname(MemorySegment cs, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return (int) GetsocknameH.H.invokeExact(cs, fd, addr, lenPtr);
+            return (int) (long) GetsocknameH.H.invokeExact(cs, (long) fd, a(addr), a(lenPtr), 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -259,7 +282,7 @@ public final class Libc {
 
     public static int close(MemorySegment cs, int fd) {
         try {
-            return (int) CloseH.H.invokeExact(cs, fd);
+            return (int) (long) CloseH.H.invokeExact(cs, (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -268,7 +291,7 @@ public final class Libc {
     /** recvmmsg(fd, vec, vlen, flags, NULL). */
     public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) RecvmmsgH.H.invokeExact(cs, fd, vec, vlen, flags, MemorySegment.NULL);
+            return (int) (long) RecvmmsgH.H.invokeExact(cs, (long) fd, a(vec), (long) vlen, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -276,7 +299,7 @@ public final class Libc {
 
     public static int sendmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) SendmmsgH.H.invokeExact(cs, fd, vec, vlen, flags);
+            return (int) (long) SendmmsgH.H.invokeExact(cs, (long) fd, a(vec), (long) vlen, (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -284,7 +307,7 @@ public final class Libc {
 
     public static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
-            return (long) SendtoH.H.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
+            return (long) SendtoH.H.invokeExact(cs, (long) fd, a(buf), (long) len, (long) flags, a(addr), (long) addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -297,7 +320,7 @@ public final class Libc {
      */
     public static int recvmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) RecvmmsgFastH.H.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
+            return (int) (long) RecvmmsgFastH.H.invokeExact((long) fd, a(vec), (long) vlen, (long) flags, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -306,7 +329,7 @@ public final class Libc {
     /** recvmsg without errno capture (used with MSG_ERRQUEUE for TX timestamps). */
     public static long recvmsgFast(int fd, MemorySegment msghdr, int flags) {
         try {
-            return (long) RecvmsgFastH.H.invokeExact(fd, msghdr, flags);
+            return (long) RecvmsgFastH.H.invokeExact((long) fd, a(msghdr), (long) flags, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -315,7 +338,7 @@ public final class Libc {
     /** sendmmsg without errno capture; see {@link #recvmmsgFast}. */
     public static int sendmmsgFast(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) SendmmsgFastH.H.invokeExact(fd, vec, vlen, flags);
+            return (int) (long) SendmmsgFastH.H.invokeExact((long) fd, a(vec), (long) vlen, (long) flags, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -324,7 +347,7 @@ public final class Libc {
     /** The calling thread's errno variable (glibc {@code __errno_location()}); valid only on that thread. */
     public static MemorySegment errnoLocation() {
         try {
-            return ((MemorySegment) ErrnoLocationH.H.invokeExact()).reinterpret(4);
+            return MemorySegment.ofAddress((long) ErrnoLocationH.H.invokeExact(0L, 0L, 0L, 0L, 0L)).reinterpret(4);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -337,7 +360,7 @@ public final class Libc {
 
     public static int fcntl(MemorySegment cs, int fd, int cmd, int arg) {
         try {
-            return (int) FcntlH.H.invokeExact(cs, fd, cmd, arg);
+            return (int) (long) FcntlH.H.invokeExact(cs, (long) fd, (long) cmd, (long) arg, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -346,7 +369,7 @@ public final class Libc {
     /** Interface index of {@code name}, or 0 if there is none. */
     public static int ifNameToIndex(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (int) IfNametoindexH.H.invokeExact(arena.allocateFrom(name));
+            return (int) (long) IfNametoindexH.H.invokeExact(a(arena.allocateFrom(name)), 0L, 0L, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -386,7 +409,7 @@ public final class Libc {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment p = (MemorySegment) StrerrorH.H.invokeExact(errno);
+            MemorySegment p = MemorySegment.ofAddress((long) StrerrorH.H.invokeExact((long) errno, 0L, 0L, 0L, 0L));
             return p.reinterpret(256).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
