@@ -15,7 +15,7 @@ and the RMS / max |error| over the last half of the run, then the ratios jchrony
 
 Usage: bench/convergence.py [--seconds 120] [--scenario one|jitter|falsetickers|all] [--keep DIR]
 Needs: Debian's chrony (/usr/sbin/chronyd), the built jar (bin/jchronyd builds it if missing).
-Everything stays on 127.0.0.1 and stops by itself.
+Everything stays on loopback (127.0.0.1-6) and stops by itself.
 """
 import argparse
 import heapq
@@ -59,13 +59,14 @@ def free_port():
 class RefServer(threading.Thread):
     """An NTP server (stratum 1) whose clock is system + offset + freq*(t - t0)."""
 
-    def __init__(self, offset, freq_ppm, delay, jitter, asym=0.0, seed=1):
+    def __init__(self, offset, freq_ppm, delay, jitter, asym=0.0, seed=1, addr="127.0.0.1"):
         super().__init__(daemon=True)
+        self.addr = addr
         self.offset, self.freq, self.delay, self.jitter, self.asym = offset, freq_ppm * 1e-6, delay, jitter, asym
         self.t0 = time.time()
         self.rng = random.Random(seed)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((addr, 0))
         self.port = self.sock.getsockname()[1]
         self.stop = False
         self.due = []
@@ -172,7 +173,7 @@ def start_daemon(kind, workdir, ntp_port, refs, poll, logs=False):
         os.makedirs(os.path.join(workdir, kind), exist_ok=True)
         lines += [f"logdir {workdir}/{kind}", "log measurements statistics tracking"]
     for r in refs:
-        lines.append(f"server 127.0.0.1 port {r.port} minpoll {poll} maxpoll {poll} iburst")
+        lines.append(f"server {r.addr} port {r.port} minpoll {poll} maxpoll {poll} iburst")
     with open(conf, "w") as f:
         f.write("\n".join(lines) + "\n")
     log = open(os.path.join(workdir, kind + ".log"), "w")
@@ -274,9 +275,11 @@ def main():
         "one": lambda: [RefServer(0.5, 50, 200e-6, 100e-6, seed=1)],
         # high jitter: 2 ms exponential, slightly asymmetric
         "jitter": lambda: [RefServer(0.2, -30, 1e-3, 2e-3, asym=0.1, seed=2)],
-        # three good servers (same timescale, independent jitter) and two falsetickers 0.3 s off
-        "falsetickers": lambda: ([RefServer(0.1, 20, 300e-6, 100e-6, seed=s) for s in (3, 4, 5)]
-                                 + [RefServer(0.4, 20, 300e-6, 100e-6, seed=s) for s in (6, 7)]),
+        # three good servers (same timescale, independent jitter) and two falsetickers 0.3 s off, each
+        # on its own loopback address: chronyd refuses a second source on the same address ("Could
+        # not add source"), so with one address it only ever had the first three, the good ones
+        "falsetickers": lambda: ([RefServer(0.1, 20, 300e-6, 100e-6, seed=s, addr=f"127.0.0.{s - 1}") for s in (3, 4, 5)]
+                                 + [RefServer(0.4, 20, 300e-6, 100e-6, seed=s, addr=f"127.0.0.{s - 1}") for s in (6, 7)]),
     }
     for name, make in scenarios.items():
         if args.scenario not in ("all", name):
