@@ -35,6 +35,8 @@ public final class SourceStats {
     /** Smallest error scale of the weights (a perfect fit must not give infinite weights): 0.1 us. */
     private static final double MIN_WEIGHT_SCALE_SECONDS = 1e-7;
     private static final double MIN_SKEW = 1e-9;
+    /** Fewest samples whose regression slope is extrapolated when it is not significant. */
+    private static final int SLOPE_MIN_SAMPLES = 8;
     /** Fewest samples for estimating the jitter asymmetry. */
     private static final int ASYM_MIN_SAMPLES = 10;
     /** Limit of the asymmetry: an offset can be wrong by at most half the extra delay. */
@@ -185,10 +187,11 @@ public final class SourceStats {
             double skew = MAX_SKEW;
             if (n == 2) {
                 double dt = (last.timeNanos() - samples.get(0).timeNanos()) * 1e-9;
-                if (dt > 0) {
-                    slope = (last.offsetSeconds() - samples.get(0).offsetSeconds()) / dt;
-                    off = last.offsetSeconds();
-                }
+                if (dt > 0) slope = (last.offsetSeconds() - samples.get(0).offsetSeconds()) / dt;
+                // the two weighted by their delays (the latest alone, as before, let a first sample
+                // delayed by milliseconds move the clock by as much right after the initial step)
+                double[] w = weights(minDelaySeconds());
+                off = (w[0] * samples.get(0).offsetSeconds() + w[1] * last.offsetSeconds()) / (w[0] + w[1]);
             }
             estimate = new Estimate(last.timeNanos(), off, sd + last.peerDelaySeconds() / 2, slope, skew, sd, n, n);
             return;
@@ -223,7 +226,21 @@ public final class SourceStats {
         } else {
             asymmetry = 0;
         }
-        estimate = new Estimate(last.timeNanos(), best.offset, best.offsetErr, best.slope, best.skew, best.sd,
+        double offset = best.offset;
+        if (samples.size() - best.start < SLOPE_MIN_SAMPLES && !(Math.abs(best.slope) > 2 * best.slopeError)) {
+            // the first few samples: a slope they cannot tell from zero only adds its error to the
+            // offset extrapolated to the newest sample, so the offset is their weighted mean (on the
+            // benchmark, the regression's extrapolation through 3-5 jittery samples after the initial
+            // step moved the clock by +-2 ms, twice)
+            double[] wNow = drop > 0 ? dropWeights(w, drop) : w;
+            double sw = 0, sy = 0;
+            for (int i = best.start; i < samples.size(); i++) {
+                sw += wNow[i];
+                sy += wNow[i] * samples.get(i).offsetSeconds();
+            }
+            if (sw > 0) offset = sy / sw;
+        }
+        estimate = new Estimate(last.timeNanos(), offset, best.offsetErr, best.slope, best.skew, best.sd,
                 samples.size() - best.start, best.runs);
     }
 
@@ -300,7 +317,8 @@ public final class SourceStats {
         double interceptVar = clamped
                 ? varW * (1.0 / sw + xm * xm / sxx)
                 : varW * (1.0 / sw + (see * xm * xm - 2 * sxe * xm * em + sxx * em * em) / det);
-        return new Fit(start, intercept, Math.sqrt(Math.max(0, interceptVar)), slope, skew, sd, base.runs, true, ssw);
+        return new Fit(start, intercept, Math.sqrt(Math.max(0, interceptVar)), slope, skew, sd, base.runs, true, ssw,
+                0);
     }
 
     /** Estimated jitter asymmetry (-0.5 ... +0.5, chronyd's "Asym"; 0 when not estimated or not significant). */
@@ -356,7 +374,7 @@ public final class SourceStats {
     }
 
     private record Fit(int start, double offset, double offsetErr, double slope, double skew, double sd, int runs,
-                       boolean runsOk, double sumSquares) {}
+                       boolean runsOk, double sumSquares, double slopeError) {}
 
     private Fit fit(int start, double[] w, long refNanos) {
         int n = samples.size() - start;
@@ -398,11 +416,11 @@ public final class SourceStats {
         // (unweighted, a few long-delay samples on loopback inflated it several-fold)
         double sd = Math.sqrt(varW);
         double t = studentT(dof);
-        double skew = sxx > 0 ? t * Math.sqrt(varW / sxx) : MAX_SKEW;
-        skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, skew));
+        double slopeError = sxx > 0 ? t * Math.sqrt(varW / sxx) : Double.POSITIVE_INFINITY;
+        double skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, slopeError));
         double offsetErr = Math.sqrt(varW * (1.0 / sw + xm * xm / sxx));
         boolean ok = sd < 1e-10 || runsOk(runs, plus, minus); // a perfect fit has no runs to count
-        return new Fit(start, intercept, offsetErr, slope, skew, sd, runs, ok, ssw);
+        return new Fit(start, intercept, offsetErr, slope, skew, sd, runs, ok, ssw, slopeError);
     }
 
     /**

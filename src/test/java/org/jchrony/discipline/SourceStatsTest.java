@@ -162,6 +162,23 @@ class SourceStatsTest {
     }
 
     @Test
+    void firstFewSamplesAreAveragedNotExtrapolated() {
+        // the benchmark, right after the initial step (re-based offsets, 4 Hz polling): the fourth
+        // sample came 3.8 ms late and 1.8 ms off; the extrapolated regression moved the clock by
+        // +1.3 ms, the weighted mean of so few samples (slope not significant) stays near 0
+        SourceStats st = new SourceStats();
+        st.add(sample(0, -400e-6, 1476e-6));
+        st.add(sample(0.75, 0, 507e-6));
+        st.add(sample(1.0, 0, 573e-6));
+        st.add(sample(1.25, 1788e-6, 4371e-6));
+        assertThat(st.offsetAt(T0 + 1_250_000_000L)).isCloseTo(0, offset(150e-6));
+        // a clear slope is still followed (100 ppm over 8 s, little noise)
+        SourceStats slope = new SourceStats();
+        for (int i = 0; i < 5; i++) slope.add(sample(i * 2.0, 100e-6 * i * 2.0, 500e-6));
+        assertThat(slope.offsetAt(T0 + 8_000_000_000L)).isCloseTo(800e-6, offset(1e-6));
+    }
+
+    @Test
     void runsCriterion() {
         assertThat(SourceStats.runsOk(2, 10, 10)).isFalse();
         assertThat(SourceStats.runsOk(11, 10, 10)).isTrue();
