@@ -35,6 +35,8 @@ public final class SourceStats {
     /** Smallest error scale of the weights (a perfect fit must not give infinite weights): 0.1 us. */
     private static final double MIN_WEIGHT_SCALE_SECONDS = 1e-7;
     private static final double MIN_SKEW = 1e-9;
+    /** Fewest samples whose slope may update the frequency (chronyd: none in its first updates). */
+    private static final int FREQ_MIN_SAMPLES = 5;
     /** Fewest samples whose regression slope is extrapolated when it is not significant. */
     private static final int SLOPE_MIN_SAMPLES = 8;
     /** Fewest samples for estimating the jitter asymmetry. */
@@ -240,7 +242,11 @@ public final class SourceStats {
             }
             if (sw > 0) offset = sy / sw;
         }
-        estimate = new Estimate(last.timeNanos(), offset, best.offsetErr, best.slope, best.skew, best.sd,
+        // a slope from fewer samples does not set the frequency (its error estimate is itself too
+        // uncertain): on the benchmark, 3 samples (one 15 ms late) gave -1175 +- 909 ppm, under
+        // maxupdateskew, and the clock ran 1.2 ms off before later updates undid it
+        double skew = samples.size() - best.start < FREQ_MIN_SAMPLES ? MAX_SKEW : best.skew;
+        estimate = new Estimate(last.timeNanos(), offset, best.offsetErr, best.slope, skew, best.sd,
                 samples.size() - best.start, best.runs);
     }
 
