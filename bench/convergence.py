@@ -13,9 +13,9 @@ every 100 ms and computes its error against the reference timescale:
 Reported per daemon: time to converge (first time |error| stays below a threshold for 10 s)
 and the RMS / max |error| over the last half of the run, then the ratios jchronyd/chronyd.
 
-Usage: bench/convergence.py [--seconds 120] [--scenario one|jitter|falsetickers|all]
+Usage: bench/convergence.py [--seconds 120] [--scenario one|jitter|falsetickers|all] [--keep DIR]
 Needs: Debian's chrony (/usr/sbin/chronyd), the built jar (bin/jchronyd builds it if missing).
-Everything stays on 127.0.0.1 and stops by itself.
+Everything stays on loopback (127.0.0.1-6) and stops by itself.
 """
 import argparse
 import heapq
@@ -36,6 +36,7 @@ import time
 
 NTP_UNIX = 2208988800
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPARE_JAR = [None]
 
 
 def to_ntp(t):
@@ -58,13 +59,14 @@ def free_port():
 class RefServer(threading.Thread):
     """An NTP server (stratum 1) whose clock is system + offset + freq*(t - t0)."""
 
-    def __init__(self, offset, freq_ppm, delay, jitter, asym=0.0, seed=1):
+    def __init__(self, offset, freq_ppm, delay, jitter, asym=0.0, seed=1, addr="127.0.0.1"):
         super().__init__(daemon=True)
+        self.addr = addr
         self.offset, self.freq, self.delay, self.jitter, self.asym = offset, freq_ppm * 1e-6, delay, jitter, asym
         self.t0 = time.time()
         self.rng = random.Random(seed)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((addr, 0))
         self.port = self.sock.getsockname()[1]
         self.stop = False
         self.due = []
@@ -163,30 +165,42 @@ def query(port, timeout=0.5):
     return ((t2 - t1) + (t3 - t4)) / 2, (t1 + t4) / 2
 
 
-def start_daemon(kind, workdir, ntp_port, refs, poll):
+def start_daemon(kind, workdir, ntp_port, refs, poll, logs=False):
     conf = os.path.join(workdir, kind + ".conf")
     lines = [f"port {ntp_port}", "bindaddress 127.0.0.1", "cmdport 0", "allow 127.0.0.1",
              f"pidfile {workdir}/{kind}.pid", f"bindcmdaddress {workdir}/{kind}.sock", "makestep 0.1 3"]
+    if logs:
+        os.makedirs(os.path.join(workdir, kind), exist_ok=True)
+        lines += [f"logdir {workdir}/{kind}", "log measurements statistics tracking"]
     for r in refs:
-        lines.append(f"server 127.0.0.1 port {r.port} minpoll {poll} maxpoll {poll} iburst")
+        lines.append(f"server {r.addr} port {r.port} minpoll {poll} maxpoll {poll} iburst")
     with open(conf, "w") as f:
         f.write("\n".join(lines) + "\n")
     log = open(os.path.join(workdir, kind + ".log"), "w")
     if kind == "chronyd":
         cmd = ["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", conf]
+    elif kind == "jchronyd-alt":
+        # another build of jchronyd (--compare-jar), started as bin/jchrony-java starts the jar
+        java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin/java")
+        cmd = [java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-Xss512k",
+               "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"] + os.environ.get("JCHRONY_ALT_OPTS", "").split() + ["-cp", COMPARE_JAR[0],
+               "org.jchrony.cli.JchronydMain", "-d", "-x", "-f", conf]
     else:
         cmd = [os.path.join(TOP, "bin/jchronyd"), "-d", "-x", "-f", conf]
     return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
 
 
-def run_scenario(name, refs, seconds, poll, threshold):
-    work = tempfile.mkdtemp(prefix="jchrony-conv-")
+def run_scenario(name, refs, seconds, poll, threshold, keep=None):
+    work = tempfile.mkdtemp(prefix="jchrony-conv-") if keep is None else os.path.join(keep, name)
+    os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o700)
     for r in refs:
         r.start()
     good = [r for r in refs if getattr(r, "good", True)]
     ports = {"chronyd": free_port(), "jchronyd": free_port()}
-    procs = {k: start_daemon(k, work, p, refs, poll) for k, p in ports.items()}
+    if COMPARE_JAR[0]:
+        ports["jchronyd-alt"] = free_port()
+    procs = {k: start_daemon(k, work, p, refs, poll, keep is not None) for k, p in ports.items()}
     t_start = time.time()
     samples = {k: [] for k in procs}
     try:
@@ -220,18 +234,26 @@ def run_scenario(name, refs, seconds, poll, threshold):
         rms = math.sqrt(sum(e * e for e in tail) / len(tail)) if tail else float("nan")
         mx = max((abs(e) for e in tail), default=float("nan"))
         result[k] = (conv, rms, mx, len(s))
-    shutil.rmtree(work, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        with open(os.path.join(work, "errors.txt"), "w") as f:
+            for k, s in samples.items():
+                for t, e in s:
+                    f.write(f"{k} {t:.3f} {e * 1e6:.1f}\n")
     print(f"\n== {name} ({seconds} s, poll 2^{poll} s, converged = |error| < {threshold * 1e3:g} ms for 10 s)")
-    print(f"{'daemon':10} {'converged':>10} {'RMS error':>12} {'max error':>12} {'samples':>8}")
-    for k in ("chronyd", "jchronyd"):
+    print(f"{'daemon':12} {'converged':>10} {'RMS error':>12} {'max error':>12} {'samples':>8}")
+    for k in result:
         conv, rms, mx, n = result[k]
         cs = f"{conv:.1f} s" if conv is not None else "never"
-        print(f"{k:10} {cs:>10} {rms * 1e6:>9.1f} us {mx * 1e6:>9.1f} us {n:>8}")
-    c, j = result["chronyd"], result["jchronyd"]
-    if c[0] and j[0]:
-        print(f"ratio jchronyd/chronyd: convergence time {j[0] / c[0]:.2f}, RMS error {j[1] / c[1]:.2f}")
-    elif c[1] == c[1] and j[1] == j[1]:
-        print(f"ratio jchronyd/chronyd: RMS error {j[1] / c[1]:.2f}")
+        print(f"{k:12} {cs:>10} {rms * 1e6:>9.1f} us {mx * 1e6:>9.1f} us {n:>8}")
+    c = result["chronyd"]
+    for k in [k for k in result if k != "chronyd"]:
+        j = result[k]
+        if c[0] and j[0]:
+            print(f"ratio {k}/chronyd: convergence time {j[0] / c[0]:.2f}, RMS error {j[1] / c[1]:.2f}")
+        elif c[1] == c[1] and j[1] == j[1]:
+            print(f"ratio {k}/chronyd: RMS error {j[1] / c[1]:.2f}")
     return result
 
 
@@ -240,7 +262,12 @@ def main():
     ap.add_argument("--seconds", type=int, default=120)
     ap.add_argument("--scenario", default="all")
     ap.add_argument("--poll", type=int, default=-2)
+    ap.add_argument("--keep", metavar="DIR", help="keep configs, logs (measurements statistics tracking) "
+                    "and the error trace of each daemon under DIR/SCENARIO")
+    ap.add_argument("--compare-jar", metavar="JAR", help="also run this build of jchronyd (as jchronyd-alt) "
+                    "in the same run, e.g. the jar before a change")
     args = ap.parse_args()
+    COMPARE_JAR[0] = args.compare_jar
     if not os.path.exists("/usr/sbin/chronyd"):
         sys.exit("needs Debian's chrony: apt-get install chrony")
     scenarios = {
@@ -248,9 +275,11 @@ def main():
         "one": lambda: [RefServer(0.5, 50, 200e-6, 100e-6, seed=1)],
         # high jitter: 2 ms exponential, slightly asymmetric
         "jitter": lambda: [RefServer(0.2, -30, 1e-3, 2e-3, asym=0.1, seed=2)],
-        # three good servers (same timescale, independent jitter) and two falsetickers 0.3 s off
-        "falsetickers": lambda: ([RefServer(0.1, 20, 300e-6, 100e-6, seed=s) for s in (3, 4, 5)]
-                                 + [RefServer(0.4, 20, 300e-6, 100e-6, seed=s) for s in (6, 7)]),
+        # three good servers (same timescale, independent jitter) and two falsetickers 0.3 s off, each
+        # on its own loopback address: chronyd refuses a second source on the same address ("Could
+        # not add source"), so with one address it only ever had the first three, the good ones
+        "falsetickers": lambda: ([RefServer(0.1, 20, 300e-6, 100e-6, seed=s, addr=f"127.0.0.{s - 1}") for s in (3, 4, 5)]
+                                 + [RefServer(0.4, 20, 300e-6, 100e-6, seed=s, addr=f"127.0.0.{s - 1}") for s in (6, 7)]),
     }
     for name, make in scenarios.items():
         if args.scenario not in ("all", name):
@@ -263,7 +292,7 @@ def main():
                 r.good = False
                 r.t0 = refs[0].t0
         threshold = 0.005 if name == "jitter" else 0.001
-        run_scenario(name, refs, args.seconds, args.poll, threshold)
+        run_scenario(name, refs, args.seconds, args.poll, threshold, args.keep)
 
 
 if __name__ == "__main__":

@@ -369,7 +369,7 @@ final class DaemonCore implements AutoCloseable {
         if (logs.enabled(org.jchrony.logs.LogFile.STATISTICS)) {
             for (var st : sources.sourceStats()) {
                 if (st.address() != null && st.address().equals(source.address())) {
-                    logs.write(org.jchrony.logs.LogEntries.statistics(now, st, 0, 0, 0));
+                    logs.write(org.jchrony.logs.LogEntries.statistics(now, st, 0, 0, source.stats().asymmetry()));
                 }
             }
         }

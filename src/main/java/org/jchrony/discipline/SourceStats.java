@@ -26,11 +26,34 @@ public final class SourceStats {
         public double skewPpm() { return skew * 1e6; }
     }
 
-    /** Weight floor as a fraction of the mean extra delay (0.5 measured best in the simulator among 0.1..2). */
-    private static final double FLOOR_FACTOR = 0.5;
-    /** Median / mean of an exponential distribution (ln 2): scales the median extra delay to a mean. */
-    private static final double MEDIAN_TO_MEAN_EXPONENTIAL = Math.log(2);
+    /**
+     * Weight scale (offset error of a minimum-delay sample) as a fraction of the median extra
+     * delay: 0.5 / ln 2 / 2, the floor measured best in the simulator before (half the mean extra delay
+     * of an exponential distribution, in delay units).
+     */
+    private static final double WEIGHT_SCALE_OF_MEDIAN_EXCESS = 0.5 / Math.log(2) / 2;
+    /** Smallest error scale of the weights (a perfect fit must not give infinite weights): 0.1 us. */
+    private static final double MIN_WEIGHT_SCALE_SECONDS = 1e-7;
     private static final double MIN_SKEW = 1e-9;
+    /** Fewest samples whose slope may update the frequency (chronyd: none in its first updates). */
+    private static final int FREQ_MIN_SAMPLES = 5;
+    /** Fewest samples whose regression slope is extrapolated when it is not significant. */
+    private static final int SLOPE_MIN_SAMPLES = 8;
+    /** Fewest samples for estimating the jitter asymmetry. */
+    private static final int ASYM_MIN_SAMPLES = 10;
+    /** Limit of the asymmetry: an offset can be wrong by at most half the extra delay. */
+    private static final double MAX_ASYMMETRY = 0.5;
+    /** F statistic the delay term must reach to be taken, and to be kept once in use. */
+    private static final double ASYM_F_TAKE = 10.0;
+    private static final double ASYM_F_KEEP = 4.0;
+    /** Fewest samples before the maxdelaydevratio test applies. */
+    private static final int DELAY_TEST_MIN_SAMPLES = 6;
+    /** Local clock frequency error assumed by the delay test (chronyd's maxclockerror default, 1 ppm). */
+    private static final double LOCAL_CLOCK_ERROR = 1e-6;
+    /** Median absolute deviation to standard deviation of a normal distribution. */
+    private static final double MAD_TO_SD = 1.4826;
+    /** Fewest samples for the robust (median) residual deviation; below, the classic one. */
+    private static final int ROBUST_MIN_SAMPLES = 8;
     private static final double MAX_SKEW = 2000e-6;
 
     private final int minSamples;
@@ -38,6 +61,8 @@ public final class SourceStats {
     private final double fixedMinDelaySeconds;
     private final List<Sample> samples = new ArrayList<>();
     private Estimate estimate;
+    private boolean estimateAsymmetry;
+    private double asymmetry;
 
     /**
      * @param minSamples  minimum number of samples kept after the runs test (chrony's minsamples; 0 = default 6)
@@ -63,6 +88,7 @@ public final class SourceStats {
     public void clear() {
         samples.clear();
         estimate = null;
+        asymmetry = 0;
     }
 
     public int size() { return samples.size(); }
@@ -91,6 +117,27 @@ public final class SourceStats {
         double v = 0;
         for (Sample s : samples) v += (s.peerDelaySeconds() - mean) * (s.peerDelaySeconds() - mean);
         return Math.sqrt(v / (samples.size() - 1));
+    }
+
+    /**
+     * chronyd's {@code maxdelaydevratio} test (test C of a measurement): a sample is rejected when
+     * the increase of its round-trip delay over the minimum exceeds {@code ratio} times the Std Dev
+     * of the previous samples, plus what the offset can have drifted since the last sample
+     * (elapsed time x (skew + 1 ppm of local clock error, chronyd's maxclockerror)), so that long
+     * polling intervals do not reject everything. Always passes with fewer than 6 samples.
+     *
+     * <p>No exception for samples whose offset moved as much as their delay grew: with a one-sided
+     * stall (a busy server late to stamp the request) that is exactly what a bad sample looks like,
+     * and such an exception let samples delayed by up to 2 s into the regression on a loaded host.
+     *
+     * @param delaySeconds  round-trip delay of the new measurement
+     * @param timeNanos     its time (cooked)
+     */
+    public boolean delayDevOk(double delaySeconds, double ratio, long timeNanos) {
+        if (ratio <= 0 || samples.size() < DELAY_TEST_MIN_SAMPLES || estimate == null) return true;
+        double elapsed = Math.max(0, (timeNanos - samples.getLast().timeNanos()) * 1e-9);
+        double allowed = ratio * estimate.stdDevSeconds() + elapsed * (estimate.skew() + LOCAL_CLOCK_ERROR);
+        return delaySeconds - minDelaySeconds() <= allowed;
     }
 
     /** Span of the retained samples in seconds. */
@@ -142,30 +189,17 @@ public final class SourceStats {
             double skew = MAX_SKEW;
             if (n == 2) {
                 double dt = (last.timeNanos() - samples.get(0).timeNanos()) * 1e-9;
-                if (dt > 0) {
-                    slope = (last.offsetSeconds() - samples.get(0).offsetSeconds()) / dt;
-                    off = last.offsetSeconds();
-                }
+                if (dt > 0) slope = (last.offsetSeconds() - samples.get(0).offsetSeconds()) / dt;
+                // the two weighted by their delays (the latest alone, as before, let a first sample
+                // delayed by milliseconds move the clock by as much right after the initial step)
+                double[] w = weights(minDelaySeconds());
+                off = (w[0] * samples.get(0).offsetSeconds() + w[1] * last.offsetSeconds()) / (w[0] + w[1]);
             }
             estimate = new Estimate(last.timeNanos(), off, sd + last.peerDelaySeconds() / 2, slope, skew, sd, n, n);
             return;
         }
         double minDelay = minDelaySeconds();
-        // the median extra delay, not the mean: a few samples delayed by milliseconds (a stalled
-        // server) inflated the mean, hence the floor, hence the weight of those very samples, the
-        // Std Dev and what the maxdelaydevratio test let in
-        double[] excess = new double[n];
-        for (int i = 0; i < n; i++) excess[i] = samples.get(i).peerDelaySeconds() - minDelay;
-        java.util.Arrays.sort(excess);
-        double typicalExcess = excess[n / 2] / MEDIAN_TO_MEAN_EXPONENTIAL;
-        double floor = Math.max(1e-7, FLOOR_FACTOR * typicalExcess);
-        // weights normalised so a minimum-delay sample has weight 1: the residual variance for unit
-        // weight is then the variance of the best samples, which is what chronyd reports as Std Dev
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-            double e = 1.0 + Math.max(0, samples.get(i).peerDelaySeconds() - minDelay) / floor;
-            w[i] = 1.0 / (e * e);
-        }
+        double[] w = weights(minDelay);
         // find the largest window of newest samples that passes the runs test
         Fit best = null;
         int minWindow = Math.min(n, Math.max(3, minSamples));
@@ -183,8 +217,155 @@ public final class SourceStats {
             samples.subList(0, drop).clear();
             best = fit(best.start - drop, dropWeights(w, drop), last.timeNanos());
         }
-        estimate = new Estimate(last.timeNanos(), best.offset, best.offsetErr, best.slope, best.skew, best.sd,
+        if (estimateAsymmetry) {
+            double[] wNow = drop > 0 ? dropWeights(w, drop) : w;
+            Fit asym = fitAsymmetry(best, wNow, last.timeNanos(), minDelay);
+            if (asym != null) {
+                best = asym;
+            } else {
+                asymmetry = 0;
+            }
+        } else {
+            asymmetry = 0;
+        }
+        double offset = best.offset;
+        if (samples.size() - best.start < SLOPE_MIN_SAMPLES && !(Math.abs(best.slope) > 2 * best.slopeError)) {
+            // the first few samples: a slope they cannot tell from zero only adds its error to the
+            // offset extrapolated to the newest sample, so the offset is their weighted mean (on the
+            // benchmark, the regression's extrapolation through 3-5 jittery samples after the initial
+            // step moved the clock by +-2 ms, twice)
+            double[] wNow = drop > 0 ? dropWeights(w, drop) : w;
+            double sw = 0, sy = 0;
+            for (int i = best.start; i < samples.size(); i++) {
+                sw += wNow[i];
+                sy += wNow[i] * samples.get(i).offsetSeconds();
+            }
+            if (sw > 0) offset = sy / sw;
+        }
+        // a slope from fewer samples does not set the frequency (its error estimate is itself too
+        // uncertain): on the benchmark, 3 samples (one 15 ms late) gave -1175 +- 909 ppm, under
+        // maxupdateskew, and the clock ran 1.2 ms off before later updates undid it
+        double skew = samples.size() - best.start < FREQ_MIN_SAMPLES ? MAX_SKEW : best.skew;
+        estimate = new Estimate(last.timeNanos(), offset, best.offsetErr, best.slope, skew, best.sd,
                 samples.size() - best.start, best.runs);
+    }
+
+    /**
+     * chronyd's estimation of the jitter asymmetry (documented for the {@code asymmetry} source
+     * option: "by default, chronyd estimates the asymmetry automatically"): when the delay of one
+     * direction varies more than the other's, a sample's offset error is not centred but grows with
+     * its extra delay, by up to half of it. The regression then gets a third term, the extra delay
+     * (over the minimum), whose coefficient is the asymmetry, limited to -0.5 ... +0.5; the offset
+     * and frequency are those of a minimum-delay measurement. The term is used only when it
+     * explains a significant part of the residuals (F test; a lower bar to keep it than to take
+     * it, so it does not flap), with at least {@link #ASYM_MIN_SAMPLES} samples.
+     *
+     * @return the fit with the asymmetry term, or null to keep {@code base}
+     */
+    private Fit fitAsymmetry(Fit base, double[] w, long refNanos, double minDelay) {
+        int start = base.start;
+        int n = samples.size() - start;
+        if (n < ASYM_MIN_SAMPLES) return null;
+        double sw = 0, sx = 0, se = 0, sy = 0;
+        for (int i = start; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            sw += w[i];
+            sx += w[i] * (s.timeNanos() - refNanos) * 1e-9;
+            se += w[i] * (s.peerDelaySeconds() - minDelay);
+            sy += w[i] * s.offsetSeconds();
+        }
+        double xm = sx / sw, em = se / sw, ym = sy / sw;
+        double sxx = 0, see = 0, sxe = 0, sxy = 0, sey = 0;
+        for (int i = start; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            double dx = (s.timeNanos() - refNanos) * 1e-9 - xm;
+            double de = s.peerDelaySeconds() - minDelay - em;
+            double dy = s.offsetSeconds() - ym;
+            sxx += w[i] * dx * dx;
+            see += w[i] * de * de;
+            sxe += w[i] * dx * de;
+            sxy += w[i] * dx * dy;
+            sey += w[i] * de * dy;
+        }
+        double det = sxx * see - sxe * sxe;
+        if (!(sxx > 0) || !(see > 0) || !(det > 1e-12 * sxx * see)) return null;
+        double k = (sxx * sey - sxe * sxy) / det;
+        boolean clamped = Math.abs(k) > MAX_ASYMMETRY;
+        double slope;
+        if (clamped) {
+            k = Math.copySign(MAX_ASYMMETRY, k);
+            slope = (sxy - k * sxe) / sxx;
+        } else {
+            slope = (see * sxy - sxe * sey) / det;
+        }
+        double intercept = ym - slope * xm - k * em;
+        double ssw = 0;
+        double[] scaled = new double[n];
+        for (int i = start; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            double r = s.offsetSeconds() - intercept - slope * (s.timeNanos() - refNanos) * 1e-9
+                    - k * (s.peerDelaySeconds() - minDelay);
+            ssw += w[i] * r * r;
+            scaled[i - start] = Math.abs(r) * Math.sqrt(w[i]);
+        }
+        int params = clamped ? 2 : 3;
+        int dof = Math.max(1, n - params);
+        double varW = ssw / dof;
+        double f = varW > 0 ? (base.sumSquares - ssw) / varW : Double.POSITIVE_INFINITY;
+        double threshold = asymmetry != 0 ? ASYM_F_KEEP : ASYM_F_TAKE;
+        if (!(f > threshold)) return null;
+        asymmetry = k;
+        varW = robustVariance(varW, scaled, n, dof);
+        double sd = Math.sqrt(varW);
+        double slopeVar = clamped ? varW / sxx : varW * see / det;
+        double skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, studentT(dof) * Math.sqrt(slopeVar)));
+        // variance of the intercept (x = 0, e = 0) from the centred normal equations
+        double interceptVar = clamped
+                ? varW * (1.0 / sw + xm * xm / sxx)
+                : varW * (1.0 / sw + (see * xm * xm - 2 * sxe * xm * em + sxx * em * em) / det);
+        return new Fit(start, intercept, Math.sqrt(Math.max(0, interceptVar)), slope, skew, sd, base.runs, true, ssw,
+                0);
+    }
+
+    /** Estimated jitter asymmetry (-0.5 ... +0.5, chronyd's "Asym"; 0 when not estimated or not significant). */
+    public double asymmetry() { return asymmetry; }
+
+    /**
+     * Whether to estimate the jitter asymmetry (chronyd does unless the source's {@code asymmetry}
+     * option fixes it); off, the regression has no delay term.
+     */
+    public void setAsymmetryEstimation(boolean on) {
+        this.estimateAsymmetry = on;
+    }
+
+    /**
+     * Regression weights: a sample's offset can be wrong by up to half its extra delay (over the
+     * minimum), so its error is taken as a scale plus half its extra delay and its weight is the
+     * inverse square of that, relative to a minimum-delay sample (weight 1). The scale is a fixed
+     * fraction of the median extra delay (in delay units, half the mean extra delay of an
+     * exponential distribution: measured best in the simulator among 0.1..2). chronyd's own scale,
+     * the previous regression's Std Dev, was tried: with the heavy-tailed delays of
+     * bench/convergence.py it was no better, and in the simulator's exponential jitter it sharpened
+     * the weights until a few samples carried the regression (SeedRobustnessTest's 1 ms jitter
+     * scenario above the single-sample error).
+     */
+    private double[] weights(double minDelay) {
+        int n = samples.size();
+        double[] excess = new double[n];
+        for (int i = 0; i < n; i++) excess[i] = Math.max(0, samples.get(i).peerDelaySeconds() - minDelay);
+        double[] sorted = excess.clone();
+        java.util.Arrays.sort(sorted);
+        double scale = WEIGHT_SCALE_OF_MEDIAN_EXCESS * sorted[n / 2];
+        // not more than the error bound of a minimum-delay sample, so that a few first samples
+        // delayed by milliseconds do not flatten the weights
+        scale = Math.min(scale, minDelay / 2);
+        scale = Math.max(scale, MIN_WEIGHT_SCALE_SECONDS);
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            double e = 1.0 + excess[i] / 2 / scale;
+            w[i] = 1.0 / (e * e);
+        }
+        return w;
     }
 
     private static double[] dropWeights(double[] w, int drop) {
@@ -199,7 +380,7 @@ public final class SourceStats {
     }
 
     private record Fit(int start, double offset, double offsetErr, double slope, double skew, double sd, int runs,
-                       boolean runsOk) {}
+                       boolean runsOk, double sumSquares, double slopeError) {}
 
     private Fit fit(int start, double[] w, long refNanos) {
         int n = samples.size() - start;
@@ -223,10 +404,12 @@ public final class SourceStats {
         int runs = 0;
         int prevSign = 0;
         int plus = 0, minus = 0;
+        double[] scaled = new double[n];
         for (int i = start; i < samples.size(); i++) {
             double x = (samples.get(i).timeNanos() - refNanos) * 1e-9;
             double r = samples.get(i).offsetSeconds() - (intercept + slope * x);
             ssw += w[i] * r * r;
+            scaled[i - start] = Math.abs(r) * Math.sqrt(w[i]);
             int sign = r >= 0 ? 1 : -1;
             if (sign > 0) plus++; else minus++;
             if (sign != prevSign) runs++;
@@ -234,15 +417,32 @@ public final class SourceStats {
         }
         int dof = Math.max(1, n - 2);
         double varW = ssw / dof; // residual variance for unit weight
+        varW = robustVariance(varW, scaled, n, dof);
         // chronyd's Std Dev: the weighted residual deviation, i.e. that of a minimum-delay sample
         // (unweighted, a few long-delay samples on loopback inflated it several-fold)
         double sd = Math.sqrt(varW);
         double t = studentT(dof);
-        double skew = sxx > 0 ? t * Math.sqrt(varW / sxx) : MAX_SKEW;
-        skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, skew));
+        double slopeError = sxx > 0 ? t * Math.sqrt(varW / sxx) : Double.POSITIVE_INFINITY;
+        double skew = Math.max(MIN_SKEW, Math.min(MAX_SKEW, slopeError));
         double offsetErr = Math.sqrt(varW * (1.0 / sw + xm * xm / sxx));
         boolean ok = sd < 1e-10 || runsOk(runs, plus, minus); // a perfect fit has no runs to count
-        return new Fit(start, intercept, offsetErr, slope, skew, sd, runs, ok);
+        return new Fit(start, intercept, offsetErr, slope, skew, sd, runs, ok, ssw, slopeError);
+    }
+
+    /**
+     * The residual variance for unit weight, not more than the one from the median of the weighted
+     * residuals (with at least {@link #ROBUST_MIN_SAMPLES}): each sample delayed by milliseconds (a
+     * stalled server) adds about the square of the weight scale to the weighted sum of squares
+     * however small its weight, so a tenth of such samples kept the classic estimate (hence the
+     * weight scale and the maxdelaydevratio window derived from it) several times the scatter of the
+     * well-timed samples, where chronyd's Std Dev stays at the latter. Sorts {@code scaled}.
+     */
+    private static double robustVariance(double classic, double[] scaled, int n, int dof) {
+        if (n < ROBUST_MIN_SAMPLES) return classic;
+        java.util.Arrays.sort(scaled, 0, n);
+        double median = n % 2 == 1 ? scaled[n / 2] : (scaled[n / 2 - 1] + scaled[n / 2]) / 2;
+        double robust = MAD_TO_SD * median * Math.sqrt((double) n / dof);
+        return Math.min(classic, robust * robust);
     }
 
     /** Wald–Wolfowitz runs test: too few runs (residuals not random) fails at about 2 sigma. */

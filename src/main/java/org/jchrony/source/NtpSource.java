@@ -89,6 +89,8 @@ public final class NtpSource implements SelectableSource {
     private final Listener listener;
     private final SourceStats stats;
     private final int refId;
+    /** Largest meaningful jitter asymmetry; outside -0.5..+0.5 the option means "not set" (estimate). */
+    private static final double MAX_ASYMMETRY = 0.5;
     private final List<Sample> filterBuffer = new ArrayList<>();
 
     private boolean started;
@@ -432,9 +434,7 @@ public final class NtpSource implements SelectableSource {
         double minDelay = stats.size() > 0 ? stats.minDelaySeconds() : delay;
         if (opts.minDelaySeconds() > 0) minDelay = opts.minDelaySeconds();
         boolean tB = opts.maxDelayRatio() <= 0 || stats.size() < 1 || delay / minDelay <= opts.maxDelayRatio();
-        var est = stats.estimate();
-        boolean tC = opts.maxDelayDevRatio() <= 0 || est == null || stats.size() < 4
-                || delay - minDelay <= opts.maxDelayDevRatio() * Math.max(est.stdDevSeconds(), 1e-6);
+        boolean tC = stats.delayDevOk(delay, opts.maxDelayDevRatio(), t1n + (t4n - t1n) / 2);
         boolean tD = true;
         boolean headerOk = t5 && t6 && t7;
         // chronyd 4.3 (observed with an unsynchronised server): when tests 5-7 fail, tests A-D are
@@ -462,8 +462,13 @@ public final class NtpSource implements SelectableSource {
         }
         validResponses++;
         lastStratum = p.stratum();
+        // asymmetry: a value in -0.5..+0.5 is the configured one; anything else (the config layer
+        // passes chronyd's 1.0 for "not set") means estimate it in the statistics. Applying 1.0 as a
+        // correction (as before) shifted every sample by its whole extra delay: on the benchmark's
+        // jittery references the clock sat 100-300 us off while its own statistics saw ~0.
+        boolean fixedAsymmetry = Math.abs(opts.asymmetry()) <= MAX_ASYMMETRY;
         double correctedTheta = theta + opts.offsetSeconds()
-                + opts.asymmetry() * Math.max(0, delay - Math.min(minDelay, delay));
+                + (fixedAsymmetry ? opts.asymmetry() : 0) * Math.max(0, delay - Math.min(minDelay, delay));
         Sample s = new Sample(t1n + (t4n - t1n) / 2, -correctedTheta, delay, dispersion, rootDelay, rootDisp,
                 p.stratum(), p.leap());
         lastLeap = p.leap();
@@ -475,6 +480,8 @@ public final class NtpSource implements SelectableSource {
         }
         lastOrigOffsetSeconds = s.offsetSeconds();
         lastSampleCookedNanos = s.timeNanos();
+        // as chronyd: the jitter asymmetry is estimated unless the asymmetry option fixes it
+        stats.setAsymmetryEstimation(!fixedAsymmetry);
         stats.add(s);
         if (burstRemaining > 0 && --burstGoodNeeded <= 0) {
             burstRemaining = 0;

@@ -22,8 +22,10 @@ import org.jchrony.auth.SourceAuth;
  * @param maxDelayRatio    maxdelayratio (0 = off)
  * @param maxDelayDevRatio maxdelaydevratio (10)
  * @param minDelaySeconds  mindelay (0 = measured)
- * @param asymmetry        asymmetry of the delay jitter, −0.5 … +0.5 (0); positive = the path back from the
- *                         source is more variable, which raises the offset by asymmetry × extra delay
+ * @param asymmetry        asymmetry of the delay jitter, −0.5 … +0.5; positive = the path back from the
+ *                         source is more variable, which raises the offset by asymmetry × extra delay.
+ *                         Outside that range (default 1.0, chronyd's value for "not set") it is estimated
+ *                         from the samples, as chronyd does by default
  * @param offsetSeconds    offset (0): added to the measured offset of the source (positive = source ahead)
  * @param filter           filter (0 = off): median of this many measurements makes one sample
  * @param minSamples       minsamples (0 = default)
@@ -61,7 +63,7 @@ public record SourceOptions(int minPollLog2, int maxPollLog2, int pollTarget, in
 
     public static SourceOptions defaults() {
         return new SourceOptions(6, 10, 8, 0, false, false, false, false, false, false, false, 0,
-                3.0, 0, 10.0, 0, 0, 0, 0, 0, 0, 123, 4, 4, SourceAuth.NONE);
+                3.0, 0, 10.0, 0, 1.0, 0, 0, 0, 0, 123, 4, 4, SourceAuth.NONE);
     }
 
     public SourceOptions withPoll(int minPoll, int maxPoll) {

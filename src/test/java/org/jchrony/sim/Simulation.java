@@ -24,8 +24,20 @@ import org.jchrony.source.SourceOptions;
  * requests, {@code onResponse} with raw RX times, timers on a scheduler). Hours run in seconds.
  */
 public final class Simulation {
-    /** Network: base round-trip delay, exponential jitter (mean, each direction), one-way asymmetry, loss. */
-    public record Net(double baseDelaySeconds, double jitterMeanSeconds, double asymmetrySeconds, double loss) {}
+    /**
+     * Network: base round-trip delay, exponential jitter (mean, each direction), one-way asymmetry,
+     * loss, and stalls: with probability {@code stallProbability} a request is held for an extra
+     * exponential delay of mean {@code stallMeanSeconds} before the server stamps its arrival, as a
+     * busy server delays some requests by milliseconds (the heavy, one-sided tail the Python
+     * references of bench/convergence.py show under load: a fifth of the round trips 2-25 ms instead
+     * of 0.5 ms, with chronyd estimating a jitter asymmetry of -0.5).
+     */
+    public record Net(double baseDelaySeconds, double jitterMeanSeconds, double asymmetrySeconds, double loss,
+                      double stallProbability, double stallMeanSeconds) {
+        public Net(double baseDelaySeconds, double jitterMeanSeconds, double asymmetrySeconds, double loss) {
+            this(baseDelaySeconds, jitterMeanSeconds, asymmetrySeconds, loss, 0, 0);
+        }
+    }
 
     /** A point of the error trace. */
     public record Point(double tSeconds, double errorSeconds, double freqErrorPpm) {}
@@ -152,6 +164,11 @@ public final class Simulation {
         return mean <= 0 ? 0 : -mean * Math.log(1 - netRandom.nextDouble());
     }
 
+    private double stall() {
+        return net.stallProbability() > 0 && netRandom.nextDouble() < net.stallProbability()
+                ? exp(net.stallMeanSeconds()) : 0;
+    }
+
     private long send(byte[] pkt, int len, SourceAddress dst) {
         long txRaw = driver.readRawNanos();
         byte[] request = java.util.Arrays.copyOf(pkt, len);
@@ -161,7 +178,7 @@ public final class Simulation {
             lostPackets++;
             return txRaw;
         }
-        double out = net.baseDelaySeconds() / 2 + net.asymmetrySeconds() + exp(net.jitterMeanSeconds());
+        double out = net.baseDelaySeconds() / 2 + net.asymmetrySeconds() + exp(net.jitterMeanSeconds()) + stall();
         scheduler.schedule(Math.round(out * 1e9), () -> {
             long rxTrue = scheduler.now();
             if (!server.up.test(rxTrue)) return;
