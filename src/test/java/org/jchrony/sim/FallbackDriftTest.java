@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * 3 ppm error stays for the whole outage. When the server returns the fallbacks are reset.
  */
 class FallbackDriftTest {
-    private static final double OUTAGE_START = 900;
-    private static final double OUTAGE_END = 2000;
+    private static final double OUTAGE_START = 1200;
+    private static final double OUTAGE_END = 2300;
 
     private record Run(Simulation sim, FallbackDrift fallback) {}
 
