@@ -17,7 +17,8 @@ import java.net.InetAddress;
  * @param rootDispersionSeconds root dispersion of the last response
  * @param refId               reference id of the last response
  * @param refTimeNanos        reference time of the last response (Unix ns, 0 = none)
- * @param offsetSeconds       measured offset (positive = local clock ahead, chronyc's sign)
+ * @param offsetSeconds       measured offset, theta of RFC 5905: positive = local clock slow (the sign of
+ *                            chronyc ntpdata and measurements.log, opposite to sources/sourcestats)
  * @param peerDelaySeconds    round-trip delay
  * @param peerDispersionSeconds dispersion of the measurement
  * @param responseTimeSeconds server's processing time (its transmit − receive)

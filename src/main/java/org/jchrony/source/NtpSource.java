@@ -446,7 +446,7 @@ public final class NtpSource implements SelectableSource {
         lastRemoteRefId = p.referenceId();
         boolean good = lastTests.allOk();
         lastData = new NtpData(opts.auth().isNts() ? new SourceAddress(address.address(), opts.auth().nts().ntpPort()) : address, p.leap(), p.version(), p.mode(), p.stratum(), p.pollLog2(), p.precisionLog2(),
-                rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? -theta : 0, headerOk ? delay : 0,
+                rootDelay, rootDisp, p.referenceId(), refTimeNanos, headerOk ? theta : 0, headerOk ? delay : 0,
                 headerOk ? dispersion : 0, headerOk ? (t3n - t2n) * 1e-9 : 0, lastTests, requests, receivedPackets,
                 matchedResponses, validResponses + (good ? 1 : 0));
         if (headerOk) {
