@@ -102,4 +102,34 @@ class NtsChronydFilesTest {
         assertThat(k.find(4)).isPresent();
         assertThat(List.of(k.next().id())).containsExactly(6);
     }
+
+    @Test
+    void clientFileOfChronydRoundTrips() throws IOException {
+        String text = resource("chronyd-127.0.0.1.nts");
+        NtsClientSession session = new NtsClientSession(new SplittableRandom(6));
+        NtsClientSession.ChronydDump d = session.restoreChronyd(text).orElseThrow();
+        assertThat(d.name()).isEqualTo("127.0.0.1");
+        assertThat(d.lastKeSeconds()).isEqualTo(1795710900.7);
+        assertThat(d.ntpAddress()).isEqualTo("127.0.0.1");
+        assertThat(d.ntpPort()).isEqualTo(23123);
+        assertThat(d.contextId()).isEqualTo(1);
+        assertThat(session.ready()).isTrue();
+        assertThat(session.cookies()).isEqualTo(8);
+        assertThat(session.cookieLength()).isEqualTo(100);
+        assertThat(session.ntpPort()).isEqualTo(23123);
+        assertThat(session.toChronydText(d.name(), d.lastKeSeconds(), d.ntpAddress(), d.contextId())).isEqualTo(text);
+        String pool = resource("chronyd-pool-127.0.0.1.nts");
+        assertThat(new NtsClientSession(new SplittableRandom(7)).restoreChronyd(pool).orElseThrow().name()).isEqualTo("localhost");
+    }
+
+    @Test
+    void clientFileRejectsOtherAeadAndNoCookies() throws IOException {
+        String text = resource("chronyd-127.0.0.1.nts");
+        String[] lines = text.split("\n");
+        NtsClientSession session = new NtsClientSession(new SplittableRandom(8));
+        assertThat(session.restoreChronyd(text.replace(" 15 ", " 30 "))).isEmpty();
+        assertThat(session.restoreChronyd(String.join("\n", List.of(lines).subList(0, 5)) + "\n")).isEmpty();
+        assertThat(session.restoreChronyd(text.replace("NNC0", "NNC1"))).isEmpty();
+        assertThat(session.ready()).isFalse();
+    }
 }
