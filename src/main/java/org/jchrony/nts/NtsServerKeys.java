@@ -21,8 +21,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>With {@code ntsdumpdir} the keys are kept in chronyd's own file, {@value #CHRONYD_FILE}, so
  * switching between chronyd and jchronyd keeps the cookies clients hold valid. Its format, as
- * chronyd 4.3 writes it: the line {@code NKS0}; a line with the AEAD id (15) and a number of
- * seconds (written {@code 0.0}, read and ignored); then one line per key, {@code IDHEX KEYHEX}
+ * chronyd 4.3 writes it: the line {@code NKS0}; a line with the AEAD id (15) and the seconds since
+ * the last rotation ({@link #loadedAgeSeconds()} after reading); then one line per key, {@code IDHEX KEYHEX}
  * (8 and 64 upper-case hex digits), oldest first, the current key second to last and the next key
  * last. jchrony's previous own file {@value #DUMP_FILE} is read only when chronyd's is absent.
  *
@@ -57,6 +57,7 @@ public final class NtsServerKeys {
     private record State(List<Key> kept, Key next) {}
 
     private volatile State state;
+    private double loadedAgeSeconds;
 
     private NtsServerKeys(List<Key> kept, Key next) {
         this.state = new State(List.copyOf(kept), next);
@@ -117,12 +118,23 @@ public final class NtsServerKeys {
         return state.kept;
     }
 
-    /** The keys in chronyd's format (see the class comment). */
+    /** Seconds since the last rotation, as the file read said (0 for keys not read from chronyd's file). */
+    public double loadedAgeSeconds() {
+        return loadedAgeSeconds;
+    }
+
+    /** {@link #toChronydText(double)} with 0 s since the last rotation. */
     public String toChronydText() {
+        return toChronydText(0);
+    }
+
+    /** The keys in chronyd's format (see the class comment), {@code ageSeconds} after the last rotation. */
+    public String toChronydText(double ageSeconds) {
         State s = state;
         HexFormat hex = HexFormat.of().withUpperCase();
         StringBuilder sb = new StringBuilder(CHRONYD_HEADER).append('\n');
-        sb.append(AEAD_SIV_CMAC_256).append(" 0.0\n");
+        sb.append(AEAD_SIV_CMAC_256).append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.1f", Math.max(0, ageSeconds))).append('\n');
         for (Key k : s.kept.reversed()) sb.append(hex.toHexDigits(k.id())).append(' ').append(hex.formatHex(k.key)).append('\n');
         sb.append(hex.toHexDigits(s.next.id())).append(' ').append(hex.formatHex(s.next.key)).append('\n');
         return sb.toString();
@@ -145,18 +157,28 @@ public final class NtsServerKeys {
             if (oldestFirst.size() < 2) return Optional.empty();
             Key next = oldestFirst.getLast();
             List<Key> kept = oldestFirst.subList(0, oldestFirst.size() - 1).reversed();
-            return Optional.of(new NtsServerKeys(kept.subList(0, Math.min(KEPT, kept.size())), next));
+            NtsServerKeys keys = new NtsServerKeys(kept.subList(0, Math.min(KEPT, kept.size())), next);
+            if (head.length > 1) {
+                double age = Double.parseDouble(head[1]);
+                if (Double.isFinite(age) && age > 0) keys.loadedAgeSeconds = age;
+            }
+            return Optional.of(keys);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    /** Writes the keys to {@code dir}/{@value #CHRONYD_FILE} in chronyd's format (mode 0600, replaced atomically). */
+    /** {@link #save(Path, double)} with 0 s since the last rotation. */
     public void save(Path dir) throws IOException {
+        save(dir, 0);
+    }
+
+    /** Writes the keys to {@code dir}/{@value #CHRONYD_FILE} in chronyd's format (mode 0600, replaced atomically). */
+    public void save(Path dir, double ageSeconds) throws IOException {
         Path tmp = dir.resolve(CHRONYD_FILE + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, toChronydText(), StandardCharsets.US_ASCII);
+        Files.writeString(tmp, toChronydText(ageSeconds), StandardCharsets.US_ASCII);
         Files.move(tmp, dir.resolve(CHRONYD_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -72,6 +72,15 @@ class NtsChronydFilesTest {
     }
 
     @Test
+    void secondsSinceRotationAreKept() throws IOException {
+        NtsServerKeys keys = NtsServerKeys.generate(new SplittableRandom(9));
+        assertThat(keys.loadedAgeSeconds()).isZero();
+        keys.save(dir, 245.14);
+        assertThat(Files.readString(dir.resolve("ntskeys")).split("\n")[1]).isEqualTo("15 245.1");
+        assertThat(NtsServerKeys.load(dir).orElseThrow().loadedAgeSeconds()).isEqualTo(245.1);
+    }
+
+    @Test
     void cookieUnderOurCurrentKeyOpensAfterReload() throws IOException {
         NtsServerKeys keys = NtsServerKeys.generate(new SplittableRandom(3));
         assertThat(keys.toChronydText().split("\n")).hasSize(6);
