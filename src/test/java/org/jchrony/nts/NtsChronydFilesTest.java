@@ -51,6 +51,21 @@ class NtsChronydFilesTest {
     }
 
     @Test
+    void cookiesJchronydIssuedAreInChronydsClientFileWithTheSameKeyOrder() throws IOException {
+        // jchronyd (build of this change) served a chronyd 4.3 client; files both wrote
+        NtsServerKeys keys = NtsServerKeys.parseChronydText(resource("jchrony-ntskeys")).orElseThrow();
+        String[] client = resource("chronyd-client-of-jchrony.nts").split("\n");
+        String[] ctx = client[4].split(" ");
+        NtsCookies cookies = new NtsCookies(keys, new SplittableRandom(1));
+        for (int i = 5; i < client.length; i++) {
+            byte[] cookie = HexFormat.of().parseHex(client[i].trim());
+            NtsCookies.SessionKeys s = cookies.open(cookie, 0, cookie.length).orElseThrow();
+            assertThat(HexFormat.of().formatHex(s.c2s())).isEqualToIgnoringCase(ctx[3]);
+            assertThat(HexFormat.of().formatHex(s.s2c())).isEqualToIgnoringCase(ctx[2]);
+        }
+    }
+
+    @Test
     void writesChronydsFormatAndReadsItBack() throws IOException {
         NtsServerKeys keys = NtsServerKeys.parseChronydText(resource("chronyd-ntskeys")).orElseThrow();
         assertThat(keys.toChronydText()).isEqualTo(resource("chronyd-ntskeys"));
