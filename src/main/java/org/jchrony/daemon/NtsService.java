@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The NTS server of the daemon, present when {@code ntsserverkey}/{@code ntsservercert} are
- * configured (as chronyd): the server keys (read from / saved to {@code ntsdumpdir}, rotated every
- * {@code ntsrotate} seconds), the NTS-KE server on {@code ntsport} on its own event loop thread
+ * configured (as chronyd): the server keys (read from / saved to chronyd's {@code ntsdumpdir/ntskeys}
+ * at start, on rotation and at exit, rotated every {@code ntsrotate} seconds counted from the last
+ * rotation, also one before a restart), the NTS-KE server on {@code ntsport} on its own event loop thread
  * ("jchronyd-ntske"), and {@link #newNtpServer()} for each NTP responder thread.
  * {@code ntsprocesses} is accepted and ignored (one thread serves NTS-KE).
  */
@@ -40,7 +41,14 @@ final class NtsService implements AutoCloseable {
     private final IoEventLoopGroup group;
     private final NtsKeServer server;
 
-    private NtsService(NtsServerKeys keys, IoEventLoopGroup group, NtsKeServer server) {
+    private final Path dumpDir;
+    /** System.nanoTime() of the last key rotation (as chronyd, carried across restarts in ntskeys). */
+    private final java.util.concurrent.atomic.AtomicLong rotatedAtNanos;
+
+    private NtsService(NtsServerKeys keys, IoEventLoopGroup group, NtsKeServer server, Path dumpDir,
+            java.util.concurrent.atomic.AtomicLong rotatedAtNanos) {
+        this.dumpDir = dumpDir;
+        this.rotatedAtNanos = rotatedAtNanos;
         this.keys = keys;
         this.group = group;
         this.server = server;
@@ -63,9 +71,10 @@ final class NtsService implements AutoCloseable {
         NtsServerKeys keys = dumpDir == null ? null : NtsServerKeys.load(dumpDir).orElse(null);
         if (keys == null) {
             keys = NtsServerKeys.generate(random);
-            save(keys, dumpDir);
+            save(keys, dumpDir, 0);
         }
         NtsServerKeys k = keys;
+        var rotatedAt = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - (long) (keys.loadedAgeSeconds() * 1e9));
         IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jchronyd-ntske"), EpollIoHandler.newFactory());
         try {
             String ntpServer = nts.ntpServer().orElse(null);
@@ -75,12 +84,15 @@ final class NtsService implements AutoCloseable {
                     clientLog, time, Math.max(1, nts.maxConnections()));
             if (nts.rotateSeconds() > 0) {
                 long period = nts.rotateSeconds();
+                // the first rotation comes ntsrotate after the last one, also when that was before a restart
+                long first = Math.max(1, Math.min(period, period - (long) k.loadedAgeSeconds()));
                 group.next().scheduleAtFixedRate(() -> {
                     k.rotate(random);
-                    save(k, dumpDir);
-                }, period, period, TimeUnit.SECONDS);
+                    rotatedAt.set(System.nanoTime());
+                    save(k, dumpDir, 0);
+                }, first, period, TimeUnit.SECONDS);
             }
-            return new NtsService(keys, group, server);
+            return new NtsService(keys, group, server, dumpDir, rotatedAt);
         } catch (IOException e) {
             LOG.error("{}", e.getMessage());
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -88,10 +100,10 @@ final class NtsService implements AutoCloseable {
         }
     }
 
-    private static void save(NtsServerKeys keys, Path dumpDir) {
+    private static void save(NtsServerKeys keys, Path dumpDir, double ageSeconds) {
         if (dumpDir == null) return;
         try {
-            keys.save(dumpDir);
+            keys.save(dumpDir, ageSeconds);
         } catch (IOException e) {
             LOG.warn("Could not save NTS server keys to {} : {}", dumpDir, e.getMessage());
         }
@@ -115,5 +127,7 @@ final class NtsService implements AutoCloseable {
     public void close() {
         if (server != null) server.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        // as chronyd at exit: the keys with the time since the last rotation
+        save(keys, dumpDir, (System.nanoTime() - rotatedAtNanos.get()) / 1e9);
     }
 }

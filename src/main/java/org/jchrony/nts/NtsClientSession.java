@@ -166,6 +166,71 @@ public final class NtsClientSession {
         }
     }
 
+    /** What a chronyd client file says besides keys and cookies. */
+    public record ChronydDump(String name, double lastKeSeconds, String ntpAddress, int ntpPort, long contextId) {}
+
+    private static final String CHRONYD_HEADER = "NNC0";
+
+    /**
+     * The session in chronyd 4.3's client file format ({@code ntsdumpdir/ADDRESS.nts}), or null
+     * when there is nothing worth keeping. Lines: {@code NNC0}; the source's name; the time of
+     * the last NTS-KE (seconds since 1970, one decimal); the NTP server's address and port; the
+     * context number, the AEAD id (15), the S2C key then the C2S key in hex; then one cookie per
+     * line in hex (upper case, as chronyd).
+     */
+    public String toChronydText(String name, double lastKeSeconds, String ntpAddress, long contextId) {
+        if (!ready() || name.isEmpty() || name.contains("\n")) return null;
+        java.util.HexFormat hex = java.util.HexFormat.of().withUpperCase();
+        StringBuilder sb = new StringBuilder(CHRONYD_HEADER).append('\n').append(name).append('\n');
+        sb.append(String.format(java.util.Locale.ROOT, "%.1f", lastKeSeconds)).append('\n');
+        sb.append(ntpAddress).append(' ').append(ntpPort).append('\n');
+        sb.append(contextId).append(' ').append(AesSiv.AEAD_ID).append(' ').append(hex.formatHex(s2c)).append(' ')
+                .append(hex.formatHex(c2s)).append('\n');
+        for (byte[] c : cookies) sb.append(hex.formatHex(c)).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * Restores a chronyd client file ({@link #toChronydText}); empty (session unchanged) if
+     * malformed, of another AEAD, or without cookies. The NTP server named by the file is
+     * returned, not kept as {@link #ntpServer()}.
+     */
+    public Optional<ChronydDump> restoreChronyd(String text) {
+        try {
+            String[] lines = text.split("\n");
+            if (lines.length < 6 || !lines[0].trim().equals(CHRONYD_HEADER)) return Optional.empty();
+            String name = lines[1].trim();
+            double ke = Double.parseDouble(lines[2].trim());
+            String[] ntp = lines[3].trim().split("\\s+");
+            String[] ctx = lines[4].trim().split("\\s+");
+            if (ntp.length != 2 || ctx.length != 4 || Integer.parseInt(ctx[1]) != AesSiv.AEAD_ID) return Optional.empty();
+            int port = Integer.parseInt(ntp[1]);
+            if (port < 1 || port > 65535 || !Double.isFinite(ke)) return Optional.empty();
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            byte[] s = hex.parseHex(ctx[2]);
+            byte[] c = hex.parseHex(ctx[3]);
+            if (s.length != AesSiv.KEY_LENGTH || c.length != AesSiv.KEY_LENGTH) return Optional.empty();
+            Deque<byte[]> got = new ArrayDeque<>();
+            for (int i = 5; i < lines.length && got.size() < MAX_COOKIES; i++) {
+                if (lines[i].isBlank()) continue;
+                byte[] cookie = hex.parseHex(lines[i].trim());
+                if (cookie.length == 0 || cookie.length > 4096) return Optional.empty();
+                got.add(cookie);
+            }
+            if (got.isEmpty()) return Optional.empty();
+            reset();
+            c2s = c;
+            s2c = s;
+            cookies.addAll(got);
+            lastCookieLength = got.peekLast().length;
+            ntpPort = port;
+            ntpServer = null;
+            return Optional.of(new ChronydDump(name, ke, ntp[0], port, Long.parseLong(ctx[0])));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Forgets keys and cookies (a NAK, or before a new NTS-KE). */
     public void reset() {
         c2s = null;

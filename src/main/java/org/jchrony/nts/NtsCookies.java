@@ -9,10 +9,11 @@ import java.util.random.RandomGenerator;
 import org.jchrony.auth.AesSiv;
 
 /**
- * The server's cookies (RFC 8915 section 6 leaves the format to the server; this is ours, of
- * the same shape as chronyd's): the 32-bit id of the server key, a 16-byte random nonce, then
- * AEAD_AES_SIV_CMAC_256 under that key (the nonce as associated data) of the client's C2S and
- * S2C keys. {@value #COOKIE_LENGTH} bytes in all.
+ * The server's cookies in chronyd 4.3's format (RFC 8915 section 6 leaves it to the server), so
+ * jchronyd and chronyd sharing {@code ntsdumpdir}/ntskeys open each other's cookies: the 32-bit id
+ * of the server key, a 16-byte random nonce, then AEAD_AES_SIV_CMAC_256 under that key of the
+ * client's C2S then S2C keys, with an empty associated-data string and the nonce as the SIV
+ * nonce. {@value #COOKIE_LENGTH} bytes in all.
  *
  * <p>Not thread-safe (it caches one cipher per server key): one instance per thread, all
  * sharing the thread-safe {@link NtsServerKeys}.
@@ -39,6 +40,7 @@ public final class NtsCookies {
         }
     }
 
+    private static final byte[] NO_DATA = new byte[0];
     private final NtsServerKeys keys;
     private final RandomGenerator random;
     private final Map<Integer, Cached> ciphers = new HashMap<>();
@@ -69,7 +71,7 @@ public final class NtsCookies {
         byte[] plain = new byte[2 * AesSiv.KEY_LENGTH];
         System.arraycopy(session.c2s, 0, plain, 0, 32);
         System.arraycopy(session.s2c, 0, plain, 32, 32);
-        byte[] sealed = cipher(k).encrypt(List.of(nonce), plain);
+        byte[] sealed = cipher(k).encrypt(List.of(NO_DATA, nonce), plain);
         byte[] cookie = new byte[COOKIE_LENGTH];
         int id = k.id();
         cookie[0] = (byte) (id >>> 24);
@@ -89,7 +91,7 @@ public final class NtsCookies {
         if (k.isEmpty()) return Optional.empty();
         byte[] nonce = Arrays.copyOfRange(cookie, off + 4, off + 4 + NONCE_LENGTH);
         byte[] sealed = Arrays.copyOfRange(cookie, off + 4 + NONCE_LENGTH, off + len);
-        return cipher(k.get()).decrypt(List.of(nonce), sealed)
+        return cipher(k.get()).decrypt(List.of(NO_DATA, nonce), sealed)
                 .map(p -> new SessionKeys(Arrays.copyOfRange(p, 0, 32), Arrays.copyOfRange(p, 32, 64)));
     }
 }

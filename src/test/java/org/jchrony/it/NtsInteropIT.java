@@ -177,13 +177,19 @@ class NtsInteropIT {
                 assertThat(ntpdata).as(j.log()).containsPattern(GOOD);
             }
             try (var files = java.nio.file.Files.list(dump)) {
-                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("jchrony-nts-localhost-" + ntsPort);
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("127.0.0.1.nts"); // chronyd's name: the NTS-KE server's address
             }
             try (RunningJchronyd j = RunningJchronyd.start(client)) {
                 String ntpdata = AuthInteropIT.await(() -> j.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
                 assertThat(ntpdata).as(j.log()).contains("Authenticated   : Yes").containsPattern(GOOD);
                 // no second NTS-KE: the restored session is number 1, done before the restart
                 assertThat(j.chronyc("-n", "authdata")).containsPattern("127\\.0\\.0\\.1 +NTS +1 +15 +256 ");
+            }
+            assertThat(ref.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1\n");
+            // and Debian's chronyd started with the same configuration uses what jchronyd saved
+            try (RealChronyd c = RealChronyd.start(client)) {
+                String ntpdata = AuthInteropIT.await(() -> c.chronyc("-n", "ntpdata"), t -> GOOD.matcher(t).find(), 25);
+                assertThat(ntpdata).as(c.log()).contains("Authenticated   : Yes").containsPattern(GOOD);
             }
             assertThat(ref.chronyc("serverstats")).containsPattern("NTS-KE connections accepted *: *1\n");
         }
