@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Each source's regression gives an offset estimate now and a root distance (root delay/2 +
  *       root dispersion + half the minimum delay + estimation error growing with skew and age).</li>
  *   <li>Sources that are unreachable, have too few samples or exceed {@code maxdistance} are '?';
- *       those whose std dev exceeds {@code maxjitter} are '~'; {@code noselect} ones are '-'.</li>
+ *       those whose std dev exceeds {@code maxjitter} are '~'; {@code noselect} ones are '?' (chronyd 4.3).</li>
  *   <li>Falsetickers: the intervals [offset − distance, offset + distance] are intersected
  *       (Marzullo); a source not overlapping the region agreed by a majority is 'x'. Without a
  *       majority every candidate is 'x'. {@code trust} sources define the region when present.</li>
@@ -192,6 +192,9 @@ public final class Discipline {
         if (last == null || e == null || !s.reachable() || st.size() < cfg.minSelectSamples()) {
             return new Eval(SourceState.UNSELECTABLE, 0, Double.NaN, stratum);
         }
+        // chronyd 4.3: a noselect source is '?' in sources and 'N' in selectdata with no interval
+        // (limits 0), i.e. set aside before its distance is worked out
+        if (s.noselect()) return new Eval(SourceState.UNSELECTABLE, st.offsetAt(now), Double.NaN, stratum);
         double offset = st.offsetAt(now);
         double distance = last.rootDelaySeconds() / 2 + last.rootDispersionSeconds()
                 + st.minDelaySeconds() / 2 + last.peerDispersionSeconds()
@@ -200,7 +203,6 @@ public final class Discipline {
         SourceState state;
         if (distance > cfg.maxDistanceSeconds() || last.leap() == 3) state = SourceState.UNSELECTABLE;
         else if (e.stdDevSeconds() > cfg.maxJitterSeconds()) state = SourceState.JITTERY;
-        else if (s.noselect()) state = SourceState.NOT_COMBINED;
         else state = null; // candidate
         return new Eval(state, offset, distance, stratum);
     }

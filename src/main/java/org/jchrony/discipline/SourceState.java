@@ -4,7 +4,7 @@ package org.jchrony.discipline;
 public enum SourceState {
     /** '*' the source the clock is synchronised to. */
     SELECTED('*', 0),
-    /** '?' unusable: unreachable, too few samples, too large distance, failing tests. */
+    /** '?' unusable: unreachable, too few samples, too large distance, failing tests, noselect. */
     UNSELECTABLE('?', 1),
     /** 'x' a falseticker: its interval does not agree with the majority. */
     FALSETICKER('x', 2),
@@ -12,7 +12,7 @@ public enum SourceState {
     JITTERY('~', 3),
     /** '+' acceptable and combined with the selected source. */
     COMBINED('+', 4),
-    /** '-' acceptable but not combined (or noselect). */
+    /** '-' acceptable but not combined. */
     NOT_COMBINED('-', 5);
 
     private final char symbol;

@@ -95,7 +95,9 @@ class DisciplineTest {
         c.noselect = true;
         feed(List.of(a, b, c), new double[] {0.001, 0.0011, 0.001}, 6, 2);
         assertThat(d.selected()).isSameAs(b);
-        assertThat(d.stateOf(c)).isEqualTo(SourceState.NOT_COMBINED);
+        // chronyd 4.3 shows a noselect source as '?' (sources) / 'N' (selectdata), with no interval
+        assertThat(d.stateOf(c)).isEqualTo(SourceState.UNSELECTABLE);
+        assertThat(d.distanceOf(c)).isNaN();
     }
 
     @Test

@@ -96,6 +96,12 @@ class OffsetSignIT {
                 assertThat(theirEst).as(theirStats).isCloseTo(-AHEAD, org.assertj.core.data.Offset.offset(0.01));
                 assertThat(myEst).as(myStats).isCloseTo(-AHEAD, org.assertj.core.data.Offset.offset(0.01));
 
+                // the noselect source itself: '?' in sources, 'N' with no interval in selectdata
+                assertThat(chronyd.chronyc("-c", "sources")).startsWith("^,?,");
+                assertThat(ours.chronyc("-c", "sources")).startsWith("^,?,");
+                assertThat(chronyd.chronyc("-c", "selectdata")).startsWith("N,").contains(",0.000000000,0.000000000,");
+                assertThat(ours.chronyc("-c", "selectdata")).startsWith("N,").contains(",0.000000000,0.000000000,");
+
                 assertThat(lastMeasurementOffset(theirLogs.resolve("measurements.log")))
                         .isCloseTo(AHEAD, org.assertj.core.data.Offset.offset(0.01));
                 assertThat(lastMeasurementOffset(myLogs.resolve("measurements.log")))
