@@ -35,7 +35,9 @@ class LogsAndMetricsIT {
             Path measurements = logDir.resolve("measurements.log");
             Path tracking = logDir.resolve("tracking.log");
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (System.nanoTime() < deadline && !(Files.exists(tracking) && Files.readAllLines(tracking).size() > 3)) {
+            // selection.log is written just after tracking.log in the same update: wait for both
+            while (System.nanoTime() < deadline && !(Files.exists(tracking) && Files.readAllLines(tracking).size() > 3
+                    && Files.exists(logDir.resolve("selection.log")))) {
                 Thread.sleep(200);
             }
             List<String> m = Files.readAllLines(measurements);
