@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jchrony.testutil.FreePorts;
@@ -28,16 +27,8 @@ class BackgroundStartIT {
     private Path config(String... extra) throws Exception {
         port = FreePorts.udp();
         Path conf = dir.resolve("chrony.conf");
-        List<String> lines = new ArrayList<>(List.of(
-                "port " + port,
-                "bindaddress 127.0.0.1",
-                "cmdport 0",
-                "bindcmdaddress " + dir.resolve("run/chronyd.sock"),
-                "pidfile " + dir.resolve("chronyd.pid"),
-                "driftfile " + dir.resolve("drift"),
-                "allow 127.0.0.1",
-                "local stratum 10"));
-        lines.addAll(List.of(extra));
+        List<String> lines = JchronydProcess.minimalConfig(dir, port, extra);
+        lines.add(1, "bindaddress 127.0.0.1");
         Files.write(conf, lines);
         return conf;
     }

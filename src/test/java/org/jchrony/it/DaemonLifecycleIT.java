@@ -15,16 +15,7 @@ class DaemonLifecycleIT {
 
     private Path config(String... extra) throws Exception {
         Path conf = dir.resolve("chrony.conf");
-        List<String> lines = new java.util.ArrayList<>(List.of(
-                "port " + FreePorts.udp(),
-                "cmdport 0",
-                "bindcmdaddress " + dir.resolve("run/chronyd.sock"),
-                "pidfile " + dir.resolve("chronyd.pid"),
-                "driftfile " + dir.resolve("drift"),
-                "allow 127.0.0.1",
-                "local stratum 10"));
-        lines.addAll(List.of(extra));
-        Files.write(conf, lines);
+        Files.write(conf, JchronydProcess.minimalConfig(dir, FreePorts.udp(), extra));
         return conf;
     }
 

@@ -25,14 +25,7 @@ class EarlySigtermIT {
 
     private Process start(String... extraArgs) throws Exception {
         Path conf = dir.resolve("chrony.conf");
-        Files.write(conf, List.of(
-                "port " + FreePorts.udp(),
-                "cmdport 0",
-                "bindcmdaddress " + dir.resolve("run/chronyd.sock"),
-                "pidfile " + dir.resolve("chronyd.pid"),
-                "driftfile " + dir.resolve("drift"),
-                "allow 127.0.0.1",
-                "local stratum 10"));
+        Files.write(conf, JchronydProcess.minimalConfig(dir, FreePorts.udp()));
         Files.writeString(dir.resolve("drift"), DRIFT);
         List<String> cmd = new java.util.ArrayList<>(List.of(JchronydProcess.LAUNCHER.toString(), "-n", "-x",
                 "-f", conf.toString(), "-l", dir.resolve("log").toString()));

@@ -21,6 +21,24 @@ public final class JchronydProcess {
     public record Result(int exitCode, String stdout, String stderr) {}
 
     /** Runs the launcher to completion (or timeout) and collects its output. */
+    /**
+     * The smallest daemon configuration the lifecycle tests start: NTP on {@code port} serving
+     * 127.0.0.1 as {@code local stratum 10}, no UDP command port, the command socket, pid file and
+     * driftfile under {@code dir}; {@code extra} lines follow.
+     */
+    public static List<String> minimalConfig(Path dir, int port, String... extra) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "port " + port,
+                "cmdport 0",
+                "bindcmdaddress " + dir.resolve("run/chronyd.sock"),
+                "pidfile " + dir.resolve("chronyd.pid"),
+                "driftfile " + dir.resolve("drift"),
+                "allow 127.0.0.1",
+                "local stratum 10"));
+        lines.addAll(List.of(extra));
+        return lines;
+    }
+
     public static Result run(Path launcher, List<String> args, long timeoutSeconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
