@@ -10,12 +10,14 @@ public final class Version {
     }
 
     /**
-     * Features as chronyd prints them: +CMDMON (chronyc protocol), +NTP (NTP server and
-     * client), +IPV6. Everything chronyd can be built with that we do not have is listed with
-     * a minus, so scripts that grep for a feature get an honest answer.
+     * Features as chronyd prints them, in its order: +CMDMON (chronyc protocol), +NTP (NTP server
+     * and client), +PRIVDROP ({@code -u}/{@code user}), +ASYNCDNS, +NTS, +SECHASH (key types beyond
+     * MD5), +IPV6. Everything chronyd can be built with that we do not have (reference clocks, the
+     * RTC driver, seccomp, MS-SNTP signing) is listed with a minus, so scripts that grep for a
+     * feature get an honest answer.
      */
     public static String features() {
-        return "+CMDMON +NTP -REFCLOCK -RTC -PRIVDROP -SCFILTER -SIGND +ASYNCDNS +NTS -SECHASH +IPV6 -DEBUG";
+        return "+CMDMON +NTP -REFCLOCK -RTC +PRIVDROP -SCFILTER -SIGND +ASYNCDNS +NTS +SECHASH +IPV6 -DEBUG";
     }
 
     public static String line(String program) {

@@ -96,6 +96,19 @@ class CommandLineTest {
         assertThat(CommandLine.parse(new String[] {"-h"})).isInstanceOf(CommandLine.Parsed.PrintHelp.class);
         assertThat(CommandLine.parse(new String[] {"--help"})).isInstanceOf(CommandLine.Parsed.PrintHelp.class);
         assertThat(Version.line("jchronyd")).matches("jchronyd \\(jchrony\\) version \\S+ \\((?:[+-][A-Z0-9]+ ?)+\\)");
+        // the same feature names in chronyd's order (its -v line), whatever their signs
+        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/chronyd"))) {
+            try {
+                Process p = new ProcessBuilder("/usr/sbin/chronyd", "-v").redirectErrorStream(true).start();
+                String theirs = new String(p.getInputStream().readAllBytes()).strip();
+                p.waitFor();
+                java.util.function.Function<String, String> names = line ->
+                        line.substring(line.lastIndexOf('(') + 1, line.lastIndexOf(')')).replaceAll("[+-]", "");
+                assertThat(names.apply(Version.line("jchronyd"))).isEqualTo(names.apply(theirs));
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
         assertThat(CommandLine.usage("jchronyd")).startsWith("Usage: jchronyd [OPTION]... [DIRECTIVE]...")
                 .contains("-x\t\tDon't control clock");
     }
