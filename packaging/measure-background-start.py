@@ -10,27 +10,11 @@ stopped by SIGTERM (its pid file) after each run.
 """
 import os, socket, statistics, subprocess, sys, tempfile, time
 
+from benchlib import free_port, package_launcher
+
 root = sys.argv[1] if len(sys.argv) > 1 else "/tmp/debx"
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 work = tempfile.mkdtemp(prefix="jchrony-bgstart-")
-
-
-def launcher(name, pkg_root):
-    path = os.path.join(work, name)
-    with open(os.path.join(pkg_root, "usr/sbin/jchronyd")) as f:
-        text = f.read().replace("/usr/lib/jchrony", os.path.join(pkg_root, "usr/lib/jchrony"))
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o755)
-    return path
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def answers(port):
@@ -82,9 +66,9 @@ def one(name, path, i):
     return ms, ok, procs, r.stderr.strip()
 
 
-variants = [("package", launcher("jchronyd-pkg", root))]
+variants = [("package", package_launcher(work, "jchronyd-pkg", root))]
 if os.environ.get("JCHRONY_BASELINE"):
-    variants.append(("baseline package", launcher("jchronyd-baseline", os.environ["JCHRONY_BASELINE"])))
+    variants.append(("baseline package", package_launcher(work, "jchronyd-baseline", os.environ["JCHRONY_BASELINE"])))
 print(f"{os.cpu_count()} cpus, load {open('/proc/loadavg').read().split()[:3]}, {runs} runs")
 results = {name: [] for name, _ in variants}
 for i in range(runs):

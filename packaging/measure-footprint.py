@@ -20,6 +20,8 @@ launcher with that environment as well.
 """
 import os, socket, statistics, subprocess, sys, tempfile, time
 
+from benchlib import free_port, package_launcher
+
 root = sys.argv[1] if len(sys.argv) > 1 else "/tmp/debx"
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 rss_secs = float(sys.argv[3]) if len(sys.argv) > 3 else 60
@@ -28,28 +30,10 @@ work = tempfile.mkdtemp(prefix="jchrony-footprint-")
 CHRONYD = "/usr/sbin/chronyd"
 
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 # The package launcher with /usr/lib/jchrony pointing into the extracted package.
-def make_launcher(name, pkg_root):
-    path = os.path.join(work, name)
-    with open(os.path.join(pkg_root, "usr/sbin/jchronyd")) as f:
-        text = f.read().replace("/usr/lib/jchrony", os.path.join(pkg_root, "usr/lib/jchrony"))
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o755)
-    return path
-
-
-launcher = make_launcher("jchronyd-pkg", root)
+launcher = package_launcher(work, "jchronyd-pkg", root)
 # JCHRONY_BASELINE=/other/extracted/root: that package's launcher too, as "baseline package".
-baseline = make_launcher("jchronyd-baseline", os.environ["JCHRONY_BASELINE"]) if os.environ.get("JCHRONY_BASELINE") else None
+baseline = package_launcher(work, "jchronyd-baseline", os.environ["JCHRONY_BASELINE"]) if os.environ.get("JCHRONY_BASELINE") else None
 
 upstream_port = free_port()
 upconf = os.path.join(work, "upstream.conf")

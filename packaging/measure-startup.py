@@ -8,18 +8,12 @@ moment of exec until one is answered, then reads VmRSS at 2 s and stops the proc
 """
 import os, socket, statistics, subprocess, sys, tempfile, time
 
+from benchlib import free_port
+
 root = sys.argv[1] if len(sys.argv) > 1 else "/tmp/debx"
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 J = os.path.join(root, "usr/lib/jchrony")
 work = tempfile.mkdtemp(prefix="jchrony-startup-")
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def run(aot, extra):
